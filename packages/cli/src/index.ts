@@ -1,0 +1,3 @@
+export { EXIT } from './exit-codes.js';
+export { main } from './main.js';
+export type { Output } from './ui/output.js';

@@ -1,0 +1,87 @@
+import { resolve } from 'node:path';
+import { isVhbError } from '@vhb/sdk';
+import { Command, CommanderError, Option } from 'commander';
+import { LISTABLE, listCommand } from './commands/list.js';
+import { DEFAULT_PLAN, runCommand } from './commands/run.js';
+import { validateCommand } from './commands/validate.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { type Output, printError, processOutput } from './ui/output.js';
+import { VERSION } from './version.js';
+
+interface GlobalOptions {
+  cwd: string;
+  mode?: 'prod' | 'dev';
+  debug?: boolean;
+}
+
+const modeOption = () =>
+  new Option(
+    '--mode <mode>',
+    'where plugins come from: prod (registry sources) or dev (*.dev.yaml overlays); default: RUN_MODE, then the project config',
+  ).choices(['prod', 'dev']);
+
+function buildProgram(setResult: (code: Promise<number>) => void, output: () => Output): Command {
+  const program = new Command('vhb')
+    .description('VLMHyperBench: declarative, pluggable benchmarks for vision-language models')
+    .version(VERSION, '-v, --version')
+    .option('-C, --cwd <dir>', 'project folder (where vhb.config or package.json#vhb is found)', process.cwd())
+    .option('--debug', 'show stack traces and plugin host logs')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  const globals = (): GlobalOptions => {
+    const options = program.opts<GlobalOptions>();
+    return { ...options, cwd: resolve(options.cwd) };
+  };
+
+  program
+    .command('run')
+    .description('run an experiment plan: inference, evaluation, reports (resumes where an earlier run stopped)')
+    .argument('[plan]', 'plan name in registries/experiments/, or a path to a plan YAML', DEFAULT_PLAN)
+    .addOption(modeOption())
+    .option('--fresh', "discard earlier results of the plan's runs and start over")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ vhb run                 # the embedded demo plan\n  $ vhb run demo --fresh\n  $ RUN_MODE=prod vhb run my-plan',
+    )
+    .action((plan: string, opts: { mode?: 'prod' | 'dev'; fresh?: boolean }) =>
+      setResult(runCommand(plan, { ...globals(), ...opts }, output())),
+    );
+
+  program
+    .command('validate')
+    .description('check registries and a plan: every problem at once, with file:line:column (exit 2 when any)')
+    .argument('[plan]', 'plan name or path; without it, every registry entry is checked')
+    .addOption(modeOption())
+    .action((plan: string | undefined, opts: { mode?: 'prod' | 'dev' }) =>
+      setResult(validateCommand(plan, { ...globals(), ...opts }, output())),
+    );
+
+  program
+    .command('list')
+    .description('list registry entries')
+    .argument('<what>', Object.keys(LISTABLE).join(' | '))
+    .addOption(modeOption())
+    .action((what: string, opts: { mode?: 'prod' | 'dev' }) => setResult(listCommand(what, { ...globals(), ...opts }, output())));
+  return program;
+}
+
+/** Runs the vhb command line; returns the exit code instead of exiting, so tests can call it. */
+export async function main(argv: string[], makeOutput: (debug: boolean) => Output = processOutput): Promise<number> {
+  let result: Promise<number> | undefined;
+  let output: Output | undefined;
+  const getOutput = () => (output ??= makeOutput(Boolean(program.opts().debug)));
+  const program = buildProgram((code) => {
+    result = code;
+  }, getOutput);
+  try {
+    await program.parseAsync(argv);
+    return result ? await result : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;
+      return EXIT.invalidInput;
+    }
+    printError(getOutput(), error);
+    return exitCodeFor(isVhbError(error) ? error.code : undefined);
+  }
+}

@@ -1,0 +1,122 @@
+import type { RunnerEvent } from '@vhb/runner';
+import { MultiBar, type SingleBar } from 'cli-progress';
+import pc from 'picocolors';
+import { seconds } from './format.js';
+import type { Output } from './output.js';
+
+interface RunState {
+  bar?: SingleBar;
+  started: number;
+  total: number;
+  done: number;
+  /** Items answered in this invocation, for the rate (resumed items are not counted). */
+  fresh: number;
+  dataset: string;
+  lastPrinted: number;
+}
+
+/** Draws one progress bar per run on a terminal, and a line per quarter of progress elsewhere (CI, pipes). */
+export class Progress {
+  private readonly runs = new Map<string, RunState>();
+  private readonly multibar?: MultiBar;
+  private readonly width: number;
+
+  constructor(
+    private readonly output: Output,
+    runNames: string[],
+  ) {
+    this.width = Math.max(8, ...runNames.map((n) => n.length));
+    if (output.interactive) {
+      this.multibar = new MultiBar(
+        {
+          format: '{mark} {run} {dataset}  {bar} {value}/{total}  {rate}  {elapsed}',
+          barsize: 20,
+          hideCursor: true,
+          clearOnComplete: false,
+          stream: process.stderr,
+        },
+        { barCompleteChar: '█', barIncompleteChar: '░', format: '' },
+      );
+    }
+  }
+
+  private label(run: string): string {
+    return run.padEnd(this.width);
+  }
+
+  private rate(state: RunState): string {
+    const elapsed = (Date.now() - state.started) / 1000;
+    return elapsed > 0 && state.fresh > 0 ? `${(state.fresh / elapsed).toFixed(1)} img/s` : '';
+  }
+
+  private payload(run: string, state: RunState, mark = pc.cyan('…')) {
+    return { mark, run: this.label(run), dataset: state.dataset, rate: this.rate(state), elapsed: seconds(Date.now() - state.started) };
+  }
+
+  handle = (event: RunnerEvent): void => {
+    if (event.type === 'plugins-done') {
+      const mark = event.failed ? pc.red('✖') : pc.green('✔');
+      const failed = event.failed ? `, ${event.failed} failed` : '';
+      this.print(
+        `${mark} ${'plugins'.padEnd(this.width)} ${event.resolved} resolved (${event.cached} cached${failed})  ${seconds(event.durationMs)}`,
+      );
+    } else if (event.type === 'run-start') {
+      this.runs.set(event.run, { started: Date.now(), total: 0, done: 0, fresh: 0, dataset: event.dataset, lastPrinted: 0 });
+    } else if (event.type === 'run-event') {
+      this.onRunEvent(event.run, event.event);
+    } else if (event.type === 'run-end') {
+      this.onRunEnd(event);
+    }
+  };
+
+  private onRunEvent(run: string, event: Extract<RunnerEvent, { type: 'run-event' }>['event']): void {
+    const state = this.runs.get(run);
+    if (!state) return;
+    if (event.type === 'inference-start') {
+      state.total = event.total;
+      state.done = event.done;
+      state.bar = this.multibar?.create(event.total, event.done, this.payload(run, state));
+    } else if (event.type === 'item') {
+      state.done = event.done;
+      state.fresh += 1;
+      state.bar?.update(event.done, this.payload(run, state));
+      const quarter = Math.floor((4 * event.done) / Math.max(1, event.total));
+      if (!this.multibar && quarter > state.lastPrinted && event.done < event.total) {
+        state.lastPrinted = quarter;
+        this.output.err(`  ${this.label(run)} ${event.done}/${event.total}  ${this.rate(state)}`);
+      }
+    } else if (event.type === 'log' && event.level === 'warn') {
+      this.print(`${pc.yellow('⚠')} ${run}: ${event.message}`);
+    }
+  }
+
+  private onRunEnd(event: Extract<RunnerEvent, { type: 'run-end' }>): void {
+    const { outcome } = event;
+    const state = this.runs.get(outcome.run);
+    const label = this.label(outcome.run);
+    if (outcome.status === 'ok' && state) {
+      const failed = outcome.summary?.items.failed ? pc.yellow(`  ${outcome.summary.items.failed} failed`) : '';
+      const line = `${pc.green('✔')} ${label} ${state.dataset}  ${state.done}/${state.total}  ${this.rate(state)}  ${seconds(outcome.durationMs)}${failed}`;
+      if (state.bar) {
+        state.bar.update(state.done, this.payload(outcome.run, state, pc.green('✔')));
+        state.bar.stop();
+      } else this.output.err(line);
+    } else if (outcome.status === 'skipped') {
+      state?.bar?.stop();
+      this.print(`${pc.yellow('↷')} ${label} ${outcome.dataset}  skipped: ${outcome.reason}`);
+    } else {
+      state?.bar?.stop();
+      const [first, ...rest] = (outcome.reason ?? '').split('\n');
+      this.print(`${pc.red('✖')} ${label} ${outcome.dataset}  failed: ${first}${rest.map((r) => `\n  ${r}`).join('')}`);
+    }
+  }
+
+  private print(line: string): void {
+    if (this.multibar) this.multibar.log(`${line}\n`);
+    else this.output.err(line);
+  }
+
+  stop(): void {
+    this.multibar?.stop();
+  }
+}

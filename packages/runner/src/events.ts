@@ -1,0 +1,25 @@
+import type { RunEvent, RunSummary } from '@vhb/sdk';
+
+/** How one run of a plan ended. */
+export type RunStatus = 'ok' | 'skipped' | 'failed';
+
+export interface RunOutcome {
+  run: string;
+  dataset: string;
+  status: RunStatus;
+  /** Why the run was skipped or failed, with what to do. */
+  reason?: string;
+  /** Error code, when it failed. */
+  code?: string;
+  summary?: RunSummary;
+  outDir: string;
+  durationMs: number;
+}
+
+/** What the runner reports while a plan runs: the CLI draws progress from these. */
+export type RunnerEvent =
+  | { type: 'plugins-start'; total: number }
+  | { type: 'plugins-done'; resolved: number; cached: number; failed: number; durationMs: number }
+  | { type: 'run-start'; run: string; dataset: string }
+  | { type: 'run-event'; run: string; event: RunEvent }
+  | { type: 'run-end'; outcome: RunOutcome };

@@ -1,0 +1,178 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LoadedPlugin, PluginHost, RegistryManager } from '@vhb/core';
+import { type AdapterPlugin, executeRun, forEachLimited, parseOptions, type RunFile, type RunPlugins, VhbError } from '@vhb/sdk';
+import { stringify } from 'yaml';
+import type { RunnerEvent, RunOutcome } from './events.js';
+import { commitOf, type PluginLock, type ReadLock, readLock } from './lock.js';
+import { checkRunOptions } from './options.js';
+import type { Plan, PlannedRun } from './plan.js';
+import { type LoadResult, loadPackages, pick } from './plugins.js';
+
+export interface RunExperimentOptions {
+  registry: RegistryManager;
+  host: PluginHost;
+  plan: Plan;
+  onEvent?: (event: RunnerEvent) => void;
+  signal?: AbortSignal;
+  /**
+   * Forget earlier results of these runs and start them over, re-resolving every plugin from the
+   * registries. Without it, a run whose folder holds a `plugins.lock.json` uses exactly the locked plugins.
+   */
+  fresh?: boolean;
+  env?: Record<string, string | undefined>;
+}
+
+export interface ExperimentResult {
+  plan: Plan;
+  outcomes: RunOutcome[];
+}
+
+interface RunPackages {
+  plugins: RunPlugins;
+  loaded: LoadedPlugin[];
+}
+
+function packagesOf(run: PlannedRun, results: Map<string, LoadResult>, read: ReadLock | undefined): RunPackages {
+  if (read && !read.ok) throw read.error;
+  const lock = read?.lock;
+  const task = pick(results, run.needs.task, lock);
+  const dataset = pick(results, run.needs.dataset, lock);
+  const adapter = pick(results, run.needs.adapter, lock);
+  const metrics = run.needs.metrics.map((need) => pick(results, need, lock));
+  const reporters = run.needs.reporters.map((need) => pick(results, need, lock));
+  return {
+    plugins: {
+      task: task.plugin as RunPlugins['task'],
+      dataset: dataset.plugin as RunPlugins['dataset'],
+      adapter: adapter.plugin as RunPlugins['adapter'],
+      metrics: metrics.map((m) => m.plugin as RunPlugins['metrics'][number]),
+      reporters: reporters.map((r) => r.plugin as RunPlugins['reporters'][number]),
+    },
+    loaded: [task, dataset, adapter, ...metrics, ...reporters],
+  };
+}
+
+/** Writes what a run is about to do: the resolved plan, the plugin lock, and a run file its task's bin can run alone. */
+async function writeRunRecord(run: PlannedRun, packages: RunPackages): Promise<void> {
+  const { spec } = run;
+  await mkdir(spec.outDir, { recursive: true });
+  const lock: PluginLock = Object.fromEntries(
+    await Promise.all(
+      packages.loaded.map(async (p) => {
+        const commit = await commitOf(p);
+        const entry = { package: p.packageName, version: p.version, kind: p.kind, source: p.source, integrity: p.integrity ?? null };
+        return [p.name, commit ? { ...entry, commit } : entry] as const;
+      }),
+    ),
+  );
+  const [task, dataset, adapter, ...rest] = packages.loaded;
+  const runFile: RunFile = {
+    spec,
+    entries: {
+      task: task?.entryFile,
+      dataset: dataset?.entryFile ?? '',
+      adapter: adapter?.entryFile ?? '',
+      metrics: rest.slice(0, run.needs.metrics.length).map((p) => p.entryFile),
+      reporters: rest.slice(run.needs.metrics.length).map((p) => p.entryFile),
+    },
+  };
+  await Promise.all([
+    writeFile(join(spec.outDir, 'plan.resolved.yaml'), stringify({ ...spec, packages: lock })),
+    writeFile(join(spec.outDir, 'plugins.lock.json'), `${JSON.stringify(lock, null, 2)}\n`),
+    writeFile(join(spec.outDir, 'run.json'), `${JSON.stringify(runFile, null, 2)}\n`),
+  ]);
+}
+
+async function unavailable(adapter: AdapterPlugin, run: PlannedRun, env: Record<string, string | undefined>): Promise<string | undefined> {
+  if (!adapter.unavailable) return undefined;
+  const { spec } = run;
+  const options = parseOptions(adapter, spec.model.options);
+  const model = { name: spec.model.model, modelId: spec.model.modelId, endpoint: spec.model.endpoint };
+  const quiet = { debug() {}, info() {}, warn() {} };
+  return adapter.unavailable(options, { logger: quiet, env, model });
+}
+
+async function runOne(
+  run: PlannedRun,
+  results: Map<string, LoadResult>,
+  locks: ReadonlyMap<string, ReadLock>,
+  options: RunExperimentOptions,
+): Promise<RunOutcome> {
+  const onEvent = options.onEvent ?? (() => {});
+  const env = options.env ?? process.env;
+  const started = Date.now();
+  const base = { run: run.name, dataset: run.spec.dataset.name, outDir: run.spec.outDir };
+  onEvent({ type: 'run-start', run: run.name, dataset: base.dataset });
+  let outcome: RunOutcome;
+  try {
+    const packages = packagesOf(run, results, locks.get(run.name));
+    checkRunOptions(options.registry, run, packages.plugins);
+    const reason = await unavailable(packages.plugins.adapter, run, env);
+    if (reason) {
+      outcome = { ...base, status: 'skipped', reason, durationMs: Date.now() - started };
+    } else {
+      if (options.fresh) await rm(run.spec.outDir, { recursive: true, force: true });
+      await writeRunRecord(run, packages);
+      const summary = await executeRun(run.spec, packages.plugins, {
+        onEvent: (event) => onEvent({ type: 'run-event', run: run.name, event }),
+        signal: options.signal,
+        env,
+      });
+      outcome = { ...base, status: 'ok', summary, durationMs: Date.now() - started };
+    }
+  } catch (error) {
+    const vhb = error instanceof VhbError ? error : undefined;
+    const message = (error as Error)?.message ?? String(error);
+    outcome = {
+      ...base,
+      status: 'failed',
+      reason: vhb?.hint ? `${message}\n${vhb.hint}` : message,
+      code: vhb?.code ?? 'VHB_E_RUN_FAILED',
+      durationMs: Date.now() - started,
+    };
+  }
+  onEvent({ type: 'run-end', outcome });
+  return outcome;
+}
+
+/**
+ * Runs a plan: loads every plugin it needs (once, cached), then its runs, `parallelism` at a time.
+ * A run that cannot load a plugin, or whose adapter cannot run here, fails or is skipped alone.
+ */
+export async function runExperiment(options: RunExperimentOptions): Promise<ExperimentResult> {
+  const onEvent = options.onEvent ?? (() => {});
+  const { plan } = options;
+  const started = Date.now();
+  const total = new Set(
+    plan.runs.flatMap((r) =>
+      [r.needs.task, r.needs.dataset, r.needs.adapter, ...r.needs.metrics, ...r.needs.reporters].map((n) => n.entry),
+    ),
+  ).size;
+  onEvent({ type: 'plugins-start', total });
+  // A re-run of a results folder uses the plugins its lock names, unless `fresh` re-resolves them.
+  const locks = new Map<string, ReadLock>();
+  if (!options.fresh) {
+    await Promise.all(plan.runs.map(async (run) => locks.set(run.name, await readLock(run.spec.outDir))));
+  }
+  const results = await loadPackages(options.registry, options.host, plan.runs, locks);
+  const loads = [...results.values()];
+  onEvent({
+    type: 'plugins-done',
+    resolved: loads.filter((r) => r.ok).length,
+    cached: loads.filter((r) => r.ok && r.loaded.cached).length,
+    failed: loads.filter((r) => !r.ok).length,
+    durationMs: Date.now() - started,
+  });
+
+  const outcomes: RunOutcome[] = new Array(plan.runs.length);
+  await forEachLimited(
+    plan.runs.length,
+    plan.parallelism,
+    async (index) => {
+      outcomes[index] = await runOne(plan.runs[index] as PlannedRun, results, locks, options);
+    },
+    options.signal,
+  );
+  return { plan, outcomes: outcomes.filter(Boolean) };
+}

@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { adapterError } from './errors.js';
+
+const mimeByExtension: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.bmp': 'image/bmp',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+};
+
+/** The MIME type of an image from its file extension (case-insensitive). */
+export function mimeOf(path: string): string {
+  const mime = mimeByExtension[extname(path).toLowerCase()];
+  if (!mime) {
+    throw adapterError(
+      'VHB_E_ADAPTER_IMAGE',
+      `cannot tell the image type of ${path} from its extension "${extname(path)}"`,
+      `use one of ${Object.keys(mimeByExtension).join(', ')}`,
+    );
+  }
+  return mime;
+}
+
+/** Reads an image into a base64 `data:` URL, the form every OpenAI-compatible server accepts. */
+export async function imageDataUrl(path: string): Promise<string> {
+  const mime = mimeOf(path);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (cause) {
+    throw adapterError(
+      'VHB_E_ADAPTER_IMAGE',
+      `cannot read image ${path}: ${(cause as Error).message}`,
+      'check the dataset root and manifest',
+      cause,
+    );
+  }
+  return `data:${mime};base64,${bytes.toString('base64')}`;
+}

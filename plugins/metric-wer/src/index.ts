@@ -1,0 +1,2 @@
+export { werTokens } from './transform.js';
+export { default, default as wer } from './wer.js';

@@ -1,0 +1,2 @@
+export { default } from './markdown.js';
+export { renderMarkdown } from './render.js';

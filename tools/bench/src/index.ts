@@ -1,0 +1,10 @@
+export type { BenchOptions, BenchResult, Figures, MetricResult } from './bench.js';
+export { runBench, TOLERANCE } from './bench.js';
+export { DEFAULT_PYTHON_ITEMS, main, USAGE } from './cli.js';
+export type { BenchItem } from './generate.js';
+export { ocrItems, take, vqaItems } from './generate.js';
+export { Random, sampleIndices } from './prng.js';
+export { REFERENCE_SCRIPT } from './python.js';
+export { formatBench, formatStream } from './report.js';
+export type { StreamResult } from './stream.js';
+export { RSS_LIMIT_BYTES, runStream } from './stream.js';
