@@ -1,10 +1,9 @@
 import { isAbsolute, relative } from 'node:path';
 import { planExperiment, runExperiment } from '@vhb/runner';
-import pc from 'picocolors';
 import { EXIT } from '../exit-codes.js';
 import { openProject } from '../project.js';
 import { printDiagnostics } from '../ui/diagnostics.js';
-import type { Output } from '../ui/output.js';
+import { type Output, paint } from '../ui/output.js';
 import { Progress } from '../ui/progress.js';
 import { summaryLines } from '../ui/summary.js';
 import { VERSION } from '../version.js';
@@ -23,7 +22,7 @@ function interruptible(output: Output): { signal: AbortSignal; dispose(): void }
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
     output.err(
-      pc.yellow(
+      paint(output).yellow(
         '\n⏸ stopping after the items in flight — answers so far are saved; run the same command to continue (Ctrl-C again to quit now)',
       ),
     );

@@ -1,8 +1,7 @@
-import pc from 'picocolors';
 import { EXIT } from '../exit-codes.js';
 import { openProject } from '../project.js';
 import { printDiagnostics } from '../ui/diagnostics.js';
-import type { Output } from '../ui/output.js';
+import { type Output, paint } from '../ui/output.js';
 
 export interface ValidateOptions {
   cwd: string;
@@ -15,9 +14,11 @@ export async function validateCommand(plan: string | undefined, options: Validat
   const diagnostics = plan === undefined ? project.registry.validateAll() : project.registry.validatePlan(plan);
   const errors = printDiagnostics(output, diagnostics);
   if (errors > 0) {
-    output.err(pc.red(`${errors} problem${errors === 1 ? '' : 's'} found`));
+    output.err(paint(output).red(`${errors} problem${errors === 1 ? '' : 's'} found`));
     return EXIT.invalidInput;
   }
-  output.out(`${pc.green('✔')} ${plan === undefined ? 'registries' : `plan ${plan}`} valid (RUN_MODE=${project.config.runMode})`);
+  output.out(
+    `${paint(output).green('✔')} ${plan === undefined ? 'registries' : `plan ${plan}`} valid (RUN_MODE=${project.config.runMode})`,
+  );
   return EXIT.ok;
 }

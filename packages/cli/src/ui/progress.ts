@@ -1,8 +1,7 @@
 import type { RunnerEvent } from '@vhb/runner';
 import { MultiBar, type SingleBar } from 'cli-progress';
-import pc from 'picocolors';
 import { seconds } from './format.js';
-import type { Output } from './output.js';
+import { type Output, paint } from './output.js';
 
 interface RunState {
   bar?: SingleBar;
@@ -20,11 +19,13 @@ export class Progress {
   private readonly runs = new Map<string, RunState>();
   private readonly multibar?: MultiBar;
   private readonly width: number;
+  private readonly pc: ReturnType<typeof paint>;
 
   constructor(
     private readonly output: Output,
     runNames: string[],
   ) {
+    this.pc = paint(output);
     this.width = Math.max(8, ...runNames.map((n) => n.length));
     if (output.interactive) {
       this.multibar = new MultiBar(
@@ -49,13 +50,13 @@ export class Progress {
     return elapsed > 0 && state.fresh > 0 ? `${(state.fresh / elapsed).toFixed(1)} img/s` : '';
   }
 
-  private payload(run: string, state: RunState, mark = pc.cyan('…')) {
+  private payload(run: string, state: RunState, mark = this.pc.cyan('…')) {
     return { mark, run: this.label(run), dataset: state.dataset, rate: this.rate(state), elapsed: seconds(Date.now() - state.started) };
   }
 
   handle = (event: RunnerEvent): void => {
     if (event.type === 'plugins-done') {
-      const mark = event.failed ? pc.red('✖') : pc.green('✔');
+      const mark = event.failed ? this.pc.red('✖') : this.pc.green('✔');
       const failed = event.failed ? `, ${event.failed} failed` : '';
       this.print(
         `${mark} ${'plugins'.padEnd(this.width)} ${event.resolved} resolved (${event.cached} cached${failed})  ${seconds(event.durationMs)}`,
@@ -86,7 +87,7 @@ export class Progress {
         this.output.err(`  ${this.label(run)} ${event.done}/${event.total}  ${this.rate(state)}`);
       }
     } else if (event.type === 'log' && event.level === 'warn') {
-      this.print(`${pc.yellow('⚠')} ${run}: ${event.message}`);
+      this.print(`${this.pc.yellow('⚠')} ${run}: ${event.message}`);
     }
   }
 
@@ -95,19 +96,19 @@ export class Progress {
     const state = this.runs.get(outcome.run);
     const label = this.label(outcome.run);
     if (outcome.status === 'ok' && state) {
-      const failed = outcome.summary?.items.failed ? pc.yellow(`  ${outcome.summary.items.failed} failed`) : '';
-      const line = `${pc.green('✔')} ${label} ${state.dataset}  ${state.done}/${state.total}  ${this.rate(state)}  ${seconds(outcome.durationMs)}${failed}`;
+      const failed = outcome.summary?.items.failed ? this.pc.yellow(`  ${outcome.summary.items.failed} failed`) : '';
+      const line = `${this.pc.green('✔')} ${label} ${state.dataset}  ${state.done}/${state.total}  ${this.rate(state)}  ${seconds(outcome.durationMs)}${failed}`;
       if (state.bar) {
-        state.bar.update(state.done, this.payload(outcome.run, state, pc.green('✔')));
+        state.bar.update(state.done, this.payload(outcome.run, state, this.pc.green('✔')));
         state.bar.stop();
       } else this.output.err(line);
     } else if (outcome.status === 'skipped') {
       state?.bar?.stop();
-      this.print(`${pc.yellow('↷')} ${label} ${outcome.dataset}  skipped: ${outcome.reason}`);
+      this.print(`${this.pc.yellow('↷')} ${label} ${outcome.dataset}  skipped: ${outcome.reason}`);
     } else {
       state?.bar?.stop();
       const [first, ...rest] = (outcome.reason ?? '').split('\n');
-      this.print(`${pc.red('✖')} ${label} ${outcome.dataset}  failed: ${first}${rest.map((r) => `\n  ${r}`).join('')}`);
+      this.print(`${this.pc.red('✖')} ${label} ${outcome.dataset}  failed: ${first}${rest.map((r) => `\n  ${r}`).join('')}`);
     }
   }
 
