@@ -39,11 +39,12 @@ function buildProgram(setResult: (code: Promise<number>) => void, output: () => 
     .argument('[plan]', 'plan name in registries/experiments/, or a path to a plan YAML', DEFAULT_PLAN)
     .addOption(modeOption())
     .option('--fresh', "discard earlier results of the plan's runs and start over")
+    .option('--update', 'install npm plugins again, so version ranges pick up newer releases (the cache is used otherwise)')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ vhb run                 # the embedded demo plan\n  $ vhb run demo --fresh\n  $ RUN_MODE=prod vhb run my-plan',
+      '\nExamples:\n  $ vhb run                 # the embedded demo plan\n  $ vhb run demo --fresh\n  $ RUN_MODE=prod vhb run my-plan --fresh --update',
     )
-    .action((plan: string, opts: { mode?: 'prod' | 'dev'; fresh?: boolean }) =>
+    .action((plan: string, opts: { mode?: 'prod' | 'dev'; fresh?: boolean; update?: boolean }) =>
       setResult(runCommand(plan, { ...globals(), ...opts }, output())),
     );
 

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
-import { cp, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type MetricPlugin, VhbError } from '@vhb/sdk';
@@ -15,6 +15,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const sdkDir = join(here, '../../sdk');
 const fixture = join(here, 'fixtures/host-npm-metric');
 const PKG = '@fixtures/host-npm-metric';
+const PKG_TWO = '@fixtures/host-npm-metric-two';
 
 let registry: LocalRegistry;
 let work: string;
@@ -43,10 +44,20 @@ beforeAll(async () => {
   // npm cannot pack a folder inside pnpm's store layout ("Exit handler never called"): pack a copy.
   const zodDir = join(work, 'zod');
   await cp(realpathSync(join(sdkDir, 'node_modules/zod')), zodDir, { recursive: true });
-  for (const tarball of [await pack('pnpm', sdkDir), await pack('npm', zodDir), await pack('npm', fixture)]) {
+  const two = await fixtureCopy(PKG_TWO, '1.0.0');
+  for (const tarball of [await pack('pnpm', sdkDir), await pack('npm', zodDir), await pack('npm', fixture), await pack('npm', two)]) {
     await registry.publish(tarball);
   }
 }, 120_000);
+
+/** A copy of the fixture plugin under another name or version, to publish. */
+async function fixtureCopy(name: string, version: string): Promise<string> {
+  const dir = join(work, `${name.replace('/', '+')}-${version}`);
+  await cp(fixture, dir, { recursive: true });
+  const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ ...pkg, name, version }));
+  return dir;
+}
 
 afterAll(async () => {
   await registry?.stop();
@@ -166,5 +177,80 @@ describe('host: npm sources against a real verdaccio', { timeout: 120_000 }, () 
     // npm's stack frames are left out of the message.
     expect(error.message).not.toMatch(/^npm error\s+at /m);
     expect(error.hint).toContain('reachable');
+  });
+
+  it('prepares a set of npm plugins in one environment folder, sharing one @vhb/sdk; the same set again is a cache hit', async () => {
+    const cacheDir = join(work, 'cache-env');
+    const { logger, commands } = recorder();
+    const host = new PluginHost({ root: here, cacheDir, npmRegistry: registry.url, logger });
+    const one = { name: 'gap', source: { type: 'npm' as const, package: PKG, version: '^1.0.0' } };
+    const two = { name: 'gap-two', source: { type: 'npm' as const, package: PKG_TWO, version: '1.0.0' } };
+    const [environment] = await host.prepare([one, two]);
+    expect(environment).toMatchObject({ cached: false, specs: [`${PKG}@^1.0.0`, `${PKG_TWO}@1.0.0`] });
+    expect(environment!.dir).toMatch(new RegExp(`^${cacheDir}/environments/[0-9a-f]{64}-[0-9a-z]+$`));
+    expect(commands().filter((line) => line.startsWith('$ npm install'))).toHaveLength(1);
+
+    const [a, b] = await Promise.all([host.load(one), host.load(two)]);
+    expect(a.packageDir).toBe(join(environment!.dir, 'node_modules', PKG));
+    expect(b.packageDir).toBe(join(environment!.dir, 'node_modules', PKG_TWO));
+    expect(a.integrity).toMatch(/^sha512-/);
+    // One SDK for both: npm hoisted it, neither plugin carries its own copy.
+    expect(existsSync(join(environment!.dir, 'node_modules/@vhb/sdk/package.json'))).toBe(true);
+    expect(existsSync(join(a.packageDir, 'node_modules'))).toBe(false);
+    expect(existsSync(join(b.packageDir, 'node_modules'))).toBe(false);
+    expect(commands().filter((line) => line.startsWith('$ npm install'))).toHaveLength(1);
+    expect(existsSync(join(cacheDir, 'plugins'))).toBe(false);
+
+    // Another host, the set in the other order: the same folder, nothing installed.
+    const again = recorder();
+    const host2 = new PluginHost({ root: here, cacheDir, npmRegistry: registry.url, logger: again.logger });
+    const [same] = await host2.prepare([two, one]);
+    expect(same).toMatchObject({ dir: environment!.dir, cached: true });
+    expect((await host2.load(one)).cached).toBe(true);
+    expect(again.commands()).toEqual([]);
+  });
+
+  it('a set that cannot install together leaves each plugin to its own install: the good one loads, the bad one names its entry', async () => {
+    const cacheDir = join(work, 'cache-env-bad');
+    const host = new PluginHost({ root: here, cacheDir, npmRegistry: registry.url });
+    const good = { name: 'gap', source: { type: 'npm' as const, package: PKG, version: '1.0.0' } };
+    const bad = {
+      name: 'ghost',
+      file: 'registries/packages/ghost.yaml',
+      source: { type: 'npm' as const, package: '@fixtures/no-such-plugin', version: '1.0.0' },
+    };
+    expect(await host.prepare([good, bad])).toEqual([]);
+    // Nothing half-installed is left behind to be mistaken for a complete environment.
+    expect(await readdir(join(cacheDir, 'environments'))).toEqual([]);
+    expect((await host.load(good)).version).toBe('1.0.0');
+    await expect(host.load(bad)).rejects.toMatchObject({
+      code: 'VHB_E_PLUGIN_RESOLVE',
+      message: expect.stringContaining('Cannot load plugin "ghost" in registries/packages/ghost.yaml'),
+    });
+  });
+
+  it('refresh installs the environment again, so a range picks up a release published since', async () => {
+    const cacheDir = join(work, 'cache-env-refresh');
+    const one = { name: 'gap', source: { type: 'npm' as const, package: PKG, version: '^1.0.0' } };
+    const first = await new PluginHost({ root: here, cacheDir, npmRegistry: registry.url }).prepare([one]);
+    await registry.publish(await pack('npm', await fixtureCopy(PKG, '1.1.0')));
+
+    const cachedHost = new PluginHost({ root: here, cacheDir, npmRegistry: registry.url });
+    expect(await cachedHost.prepare([one])).toMatchObject([{ dir: first[0]!.dir, cached: true }]);
+    expect((await cachedHost.load(one)).version).toBe('1.0.0');
+
+    const freshHost = new PluginHost({ root: here, cacheDir, npmRegistry: registry.url });
+    const [refreshed] = await freshHost.prepare([one], { refresh: true });
+    expect(refreshed).toMatchObject({ cached: false });
+    // A new folder, so a process that imported the old install does not reuse its modules.
+    expect(refreshed!.dir).not.toBe(first[0]!.dir);
+    expect((await freshHost.load(one)).version).toBe('1.1.0');
+    // The pointer names the new folder; the old one is gone, and nothing else is left beside them.
+    const folder = basename(refreshed!.dir);
+    const pointer = `${folder.split('-')[0]}.json`;
+    expect((await readdir(join(cacheDir, 'environments'))).sort()).toEqual([folder, pointer].sort());
+    expect(await new PluginHost({ root: here, cacheDir, npmRegistry: registry.url }).prepare([one])).toMatchObject([
+      { dir: refreshed!.dir, cached: true },
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import type { PreparedEnvironment } from '@vhb/core';
 import type { RunEvent, RunSummary } from '@vhb/sdk';
 
 /** How one run of a plan ended. */
@@ -19,7 +20,15 @@ export interface RunOutcome {
 /** What the runner reports while a plan runs: the CLI draws progress from these. */
 export type RunnerEvent =
   | { type: 'plugins-start'; total: number }
-  | { type: 'plugins-done'; resolved: number; cached: number; failed: number; durationMs: number }
+  | {
+      type: 'plugins-done';
+      resolved: number;
+      cached: number;
+      failed: number;
+      durationMs: number;
+      /** Folders npm plugins were installed into together (one per registry); none for local plugins. */
+      environments: PreparedEnvironment[];
+    }
   | { type: 'run-start'; run: string; dataset: string }
   | { type: 'run-event'; run: string; event: RunEvent }
   | { type: 'run-end'; outcome: RunOutcome };

@@ -1,4 +1,4 @@
-import type { LoadedPlugin, PluginHost, RegistryManager } from '@vhb/core';
+import type { LoadedPlugin, LoadRequest, PluginHost, PreparedEnvironment, RegistryManager } from '@vhb/core';
 import { type MetricPlugin, VhbError } from '@vhb/sdk';
 import { integrityError, type LockEntry, lockedLoadError, type PluginLock, pinnedKey, pinnedSource, type ReadLock } from './lock.js';
 import type { PackageNeed, PlannedRun } from './plan.js';
@@ -23,8 +23,22 @@ export function loadKey(need: PackageNeed, lock?: PluginLock): string {
   return entry ? pinnedKey(need.entry, entry) : need.entry;
 }
 
+/** What loading a plan's packages gave: each load's result, and the environments npm packages went into. */
+export interface LoadedPackages {
+  results: Map<string, LoadResult>;
+  environments: PreparedEnvironment[];
+}
+
+interface Need {
+  need: PackageNeed;
+  locked?: LockEntry;
+  /** The load request, or why there can be none. */
+  request: LoadRequest | VhbError;
+}
+
 /**
  * Loads every package the runs need, once each and all at once; one broken package fails only its runs.
+ * npm packages are first installed together into one environment folder (`refresh`: installed again).
  * With `locks` (run name → the run folder's `plugins.lock.json`), a need the run's lock names is
  * loaded exactly as locked: npm at the locked version, git at the locked commit, local as is.
  */
@@ -33,46 +47,54 @@ export async function loadPackages(
   host: PluginHost,
   runs: readonly PlannedRun[],
   locks?: ReadonlyMap<string, ReadLock>,
-): Promise<Map<string, LoadResult>> {
-  const needs = new Map<string, { need: PackageNeed; locked?: LockEntry }>();
+  options: { refresh?: boolean } = {},
+): Promise<LoadedPackages> {
+  const needs = new Map<string, Need>();
   for (const run of runs) {
     const read = locks?.get(run.name);
     const lock = read?.ok ? read.lock : undefined;
     const { task, dataset, adapter, metrics, reporters } = run.needs;
     for (const need of [task, dataset, adapter, ...metrics, ...reporters]) {
-      needs.set(loadKey(need, lock), { need, locked: lockedFor(lock, need) });
+      const locked = lockedFor(lock, need);
+      needs.set(loadKey(need, lock), { need, ...(locked ? { locked } : {}), request: requestFor(registry, need, locked) });
     }
   }
+  const requests = [...needs.values()].flatMap(({ request }) => (request instanceof VhbError ? [] : [request]));
+  const environments = await host.prepare(requests, options);
   const results = new Map<string, LoadResult>();
   await Promise.all(
-    [...needs.entries()].map(async ([key, { need, locked }]) => {
+    [...needs.entries()].map(async ([key, { need, locked, request }]) => {
       try {
-        const found = registry.get('packages', need.entry);
-        if (locked) {
-          results.set(key, { ok: true, loaded: await loadLocked(host, need, locked, found?.file) });
-          return;
-        }
-        if (!found) throw new VhbError('VHB_E_PLAN_REFERENCE', `package "${need.entry}" is not defined`, { hint: 'run `vhb validate`' });
-        const loaded = await host.load({ name: need.entry, file: found.file, source: found.entry.source, kind: need.kind });
+        if (request instanceof VhbError) throw request;
+        const loaded = locked ? await loadLocked(host, request, locked) : await host.load(request);
         results.set(key, { ok: true, loaded });
       } catch (error) {
         results.set(key, { ok: false, error: toVhbError(error) });
       }
     }),
   );
-  return results;
+  return { results, environments };
+}
+
+/** The host request for a need: from its lock when one pins it, else from its registry entry. */
+function requestFor(registry: RegistryManager, need: PackageNeed, locked: LockEntry | undefined): LoadRequest | VhbError {
+  const found = registry.get('packages', need.entry);
+  const file = found?.file;
+  if (locked) return { name: need.entry, ...(file ? { file } : {}), source: pinnedSource(locked), kind: need.kind };
+  if (!found) return new VhbError('VHB_E_PLAN_REFERENCE', `package "${need.entry}" is not defined`, { hint: 'run `vhb validate`' });
+  return { name: need.entry, file: found.file, source: found.entry.source, kind: need.kind };
 }
 
 /** Loads a plugin as its lock says; an npm tarball must have the locked integrity. */
-async function loadLocked(host: PluginHost, need: PackageNeed, locked: LockEntry, file: string | undefined): Promise<LoadedPlugin> {
+async function loadLocked(host: PluginHost, request: LoadRequest, locked: LockEntry): Promise<LoadedPlugin> {
   let loaded: LoadedPlugin;
   try {
-    loaded = await host.load({ name: need.entry, ...(file ? { file } : {}), source: pinnedSource(locked), kind: need.kind });
+    loaded = await host.load(request);
   } catch (error) {
-    throw lockedLoadError(need.entry, locked, error);
+    throw lockedLoadError(request.name, locked, error);
   }
   if (locked.integrity && loaded.integrity && loaded.integrity !== locked.integrity) {
-    throw integrityError(need.entry, locked, loaded.integrity);
+    throw integrityError(request.name, locked, loaded.integrity);
   }
   // Keep the source as the lock has it (a range, a branch): the next lock is then the same file.
   return { ...loaded, source: locked.source };

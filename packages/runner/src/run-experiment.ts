@@ -20,6 +20,8 @@ export interface RunExperimentOptions {
    * registries. Without it, a run whose folder holds a `plugins.lock.json` uses exactly the locked plugins.
    */
   fresh?: boolean;
+  /** Install npm plugins again (a new environment swapped in), so version ranges pick up newer releases. */
+  updatePlugins?: boolean;
   env?: Record<string, string | undefined>;
 }
 
@@ -155,7 +157,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
   if (!options.fresh) {
     await Promise.all(plan.runs.map(async (run) => locks.set(run.name, await readLock(run.spec.outDir))));
   }
-  const results = await loadPackages(options.registry, options.host, plan.runs, locks);
+  const { results, environments } = await loadPackages(options.registry, options.host, plan.runs, locks, { refresh: options.updatePlugins });
   const loads = [...results.values()];
   onEvent({
     type: 'plugins-done',
@@ -163,6 +165,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
     cached: loads.filter((r) => r.ok && r.loaded.cached).length,
     failed: loads.filter((r) => !r.ok).length,
     durationMs: Date.now() - started,
+    environments,
   });
 
   const outcomes: RunOutcome[] = new Array(plan.runs.length);

@@ -141,7 +141,7 @@ const t1 = performance.now();
 const plan = planExperiment(registry, config, 'bench');
 const t2 = performance.now();
 const host = new PluginHost({ root, cacheDir, npmRegistry: config.npmRegistry });
-const results = [...(await loadPackages(registry, host, plan.runs)).values()];
+const results = [...(await loadPackages(registry, host, plan.runs)).results.values()];
 const t3 = performance.now();
 const failed = results.filter((r) => !r.ok);
 if (failed.length > 0) { console.error(failed.map((r) => r.error.message).join('\\n')); process.exit(1); }

@@ -173,6 +173,18 @@ describe('a third-party metric: scaffold, publish, run in prod, edit in dev, run
     expect(lock['my-metric']).toMatchObject({ package: 'my-metric', version: '0.1.0', source: { type: 'npm' } });
     expect(lock['my-metric'].integrity).toBe(before['my-metric'].integrity);
     expect(await score(project)).toBeCloseTo(2 / 3, 12);
+
+    // --fresh alone re-resolves from the cached environment: ^0.1.0 is still the 0.1.0 installed first.
+    const cachedRange = await vhb(project, 'run', 'eco-plan', '--mode', 'prod', '--fresh');
+    expect(cachedRange.code, cachedRange.err).toBe(0);
+    expect(await score(project)).toBeCloseTo(2 / 3, 12);
+    // --update installs the environment again: the range now takes 0.1.1, and its lock says so.
+    const updated = await vhb(project, 'run', 'eco-plan', '--mode', 'prod', '--fresh', '--update');
+    expect(updated.code, updated.err).toBe(0);
+    expect(updated.err).toMatch(/installed \d+ npm plugins into .*\.vhb-cache\/environments\//);
+    const newLock = JSON.parse(await fs.readFile(join(project, 'results/eco-plan/ocr-echo/plugins.lock.json'), 'utf8'));
+    expect(newLock['my-metric']).toMatchObject({ version: '0.1.1' });
+    expect(await score(project)).toBeCloseTo(1 / 3, 12);
   });
 });
 

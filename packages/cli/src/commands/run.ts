@@ -14,6 +14,7 @@ export interface RunOptions {
   cwd: string;
   mode?: 'prod' | 'dev';
   fresh?: boolean;
+  update?: boolean;
 }
 
 /** Ctrl-C once stops starting new items (what is answered stays on disk); twice exits at once. */
@@ -56,6 +57,7 @@ export async function runCommand(planArg: string | undefined, options: RunOption
       onEvent: progress.handle,
       signal: interrupt.signal,
       fresh: options.fresh,
+      updatePlugins: options.update,
     });
     progress.stop();
     for (const line of summaryLines(result.outcomes, options.cwd)) output.out(line);

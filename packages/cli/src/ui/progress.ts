@@ -61,6 +61,9 @@ export class Progress {
       this.print(
         `${mark} ${'plugins'.padEnd(this.width)} ${event.resolved} resolved (${event.cached} cached${failed})  ${seconds(event.durationMs)}`,
       );
+      for (const environment of event.environments.filter((e) => !e.cached)) {
+        this.print(`  installed ${environment.specs.length} npm plugin${environment.specs.length === 1 ? '' : 's'} into ${environment.dir}`);
+      }
     } else if (event.type === 'run-start') {
       this.runs.set(event.run, { started: Date.now(), total: 0, done: 0, fresh: 0, dataset: event.dataset, lastPrinted: 0 });
     } else if (event.type === 'run-event') {

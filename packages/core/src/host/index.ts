@@ -1,3 +1,4 @@
+export type { PreparedEnvironment } from './environment.js';
 export type { HostErrorCode } from './errors.js';
 export { hostErrorCodes } from './errors.js';
 export { maskSecrets } from './mask.js';

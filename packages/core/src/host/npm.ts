@@ -47,44 +47,68 @@ export async function runNpm(args: string[], cwd: string, logger: Logger, what: 
   throw hostError('VHB_E_PLUGIN_INSTALL', `${what} failed (exit ${result.code}${code ? `, ${code}` : ''}):\n${output}`, hint);
 }
 
+/** One package of an npm install, as npm's lock resolved it. */
+export interface InstalledNpmPackage {
+  /** Package folder, relative to the install folder. */
+  packageDir: string;
+  version: string;
+  integrity?: string;
+}
+
 /**
- * Installs `<package>@<version>` and its production dependencies into `stagingDir` (which gets a
- * throwaway package.json, so npm never walks up into the user's project), then reads the resolved
- * version and integrity from the lock npm wrote.
+ * Installs each `<package>@<version>` with its production dependencies into `installDir` in one npm
+ * call (so packages share what they have in common, @vhb/sdk first of all). The folder gets a
+ * throwaway package.json, so npm never walks up into the user's project. Returns each package's
+ * resolved version and integrity from the lock npm wrote, in the order given.
  */
+export async function installNpmPackages(
+  sources: readonly NpmSource[],
+  registry: string | undefined,
+  installDir: string,
+  logger: Logger,
+): Promise<InstalledNpmPackage[]> {
+  await writeFile(
+    join(installDir, 'package.json'),
+    `${JSON.stringify({ name: 'vhb-plugin-install', version: '0.0.0', private: true, description: 'Installed by the VLMHyperBench plugin host' }, null, 2)}\n`,
+  );
+  const specs = sources.map((source) => `${source.package}@${source.version}`);
+  logger.info(`installing ${specs.join(', ')}${registry ? ` from ${registry}` : ''}`);
+  await runNpm(
+    ['install', ...specs, '--no-audit', '--no-fund', '--omit=dev', ...registryArgs(registry)],
+    installDir,
+    logger,
+    `npm install ${specs.join(' ')}`,
+  );
+  const locked = await lockedPackages(installDir);
+  return Promise.all(
+    sources.map(async (source) => {
+      const packageDir = join('node_modules', ...source.package.split('/'));
+      const entry = locked[packageDir.split('\\').join('/')] ?? {};
+      const version = entry.version ?? (await readPackageJson(join(installDir, packageDir))).version ?? source.version;
+      return { packageDir, version, ...(entry.integrity ? { integrity: entry.integrity } : {}) };
+    }),
+  );
+}
+
+/** Installs one package into a cache folder of its own: the marker npm sources are cached under. */
 export async function installNpmPackage(
   source: NpmSource,
   registry: string | undefined,
   stagingDir: string,
   logger: Logger,
 ): Promise<Omit<InstallMarker, 'installedAt'>> {
-  await writeFile(
-    join(stagingDir, 'package.json'),
-    `${JSON.stringify({ name: 'vhb-plugin-install', version: '0.0.0', private: true, description: 'Installed by the VLMHyperBench plugin host' }, null, 2)}\n`,
-  );
-  const spec = `${source.package}@${source.version}`;
-  logger.info(`installing ${spec}${registry ? ` from ${registry}` : ''}`);
-  await runNpm(
-    ['install', spec, '--no-audit', '--no-fund', '--omit=dev', ...registryArgs(registry)],
-    stagingDir,
-    logger,
-    `npm install ${spec}`,
-  );
-
-  const packageDir = join('node_modules', ...source.package.split('/'));
-  const locked = await lockedPackage(stagingDir, packageDir.split('\\').join('/'));
-  const version = locked.version ?? (await readPackageJson(join(stagingDir, packageDir))).version ?? source.version;
-  return { packageDir, version, integrity: locked.integrity, source };
+  const [installed] = await installNpmPackages([source], registry, stagingDir, logger);
+  return { ...(installed as InstalledNpmPackage), source };
 }
 
-async function lockedPackage(stagingDir: string, key: string): Promise<{ version?: string; integrity?: string }> {
+type LockPackages = Record<string, { version?: string; integrity?: string }>;
+
+async function lockedPackages(installDir: string): Promise<LockPackages> {
   try {
-    const lock = JSON.parse(await readFile(join(stagingDir, 'package-lock.json'), 'utf8')) as {
-      packages?: Record<string, { version?: string; integrity?: string }>;
-    };
-    return lock.packages?.[key] ?? {};
+    const lock = JSON.parse(await readFile(join(installDir, 'package-lock.json'), 'utf8')) as { packages?: LockPackages };
+    return lock.packages ?? {};
   } catch {
-    // npm configured with package-lock=false writes no lock; the version then comes from package.json.
+    // npm configured with package-lock=false writes no lock; versions then come from package.json.
     return {};
   }
 }
