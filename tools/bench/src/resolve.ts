@@ -14,7 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { percentile } from '@vhb/sdk';
+import { percentiles } from '@vhb/sdk';
 
 const exec = promisify(execFile);
 
@@ -47,6 +47,8 @@ export interface ResolveResult {
   warm: ResolveSample[];
   medianMs: number;
   p90Ms: number;
+  /** npm only: a cold install and load of one plugin (`bench-m0`) into an empty cache, in ms. */
+  coldOneMs?: number;
 }
 
 const KINDS = ['task', 'dataset', 'adapter', 'reporter'] as const;
@@ -150,6 +152,18 @@ console.log(JSON.stringify({ registryMs: t1 - t0, planMs: t2 - t1, pluginsMs: t3
 `;
 }
 
+/** The script that times a cold install and load of one npm plugin alone, into an empty cache. */
+function oneChildScript(): string {
+  const core = pathToFileURL(join(packageDir('@vhb/core'), 'dist/index.js')).href;
+  return `import { PluginHost } from ${JSON.stringify(core)};
+const [root, cacheDir, npmRegistry] = process.argv.slice(2);
+const t0 = performance.now();
+const host = new PluginHost({ root, cacheDir, npmRegistry });
+await host.load({ name: 'bench-m0', kind: 'metric', source: { type: 'npm', package: '@bench/bench-m0', version: '^1.0.0' } });
+console.log(JSON.stringify({ totalMs: performance.now() - t0 }));
+`;
+}
+
 async function resolveOnce(script: string, project: string, cacheDir: string, registryUrl: string | undefined): Promise<ResolveSample> {
   const { stdout } = await exec(process.execPath, [script, project, cacheDir, registryUrl ?? ''], { maxBuffer: 1024 * 1024 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as ResolveSample;
@@ -192,11 +206,21 @@ export async function runResolveBench(options: ResolveOptions): Promise<ResolveR
     const script = join(work, 'resolve-child.mjs');
     await writeFile(script, childScript());
     const cacheDir = join(work, 'cache');
+    let coldOneMs: number | undefined;
+    if (registryUrl) {
+      const one = join(work, 'resolve-one.mjs');
+      await writeFile(one, oneChildScript());
+      coldOneMs = (await resolveOnce(one, project, join(work, 'cache-one'), registryUrl)).totalMs;
+    }
     const cold = await resolveOnce(script, project, cacheDir, registryUrl);
     const warm: ResolveSample[] = [];
     for (let i = 0; i < options.repetitions; i += 1) warm.push(await resolveOnce(script, project, cacheDir, registryUrl));
-    const totals = warm.map((s) => s.totalMs);
-    return { options, cold, warm, medianMs: percentile(totals, 50), p90Ms: percentile(totals, 90) };
+    // percentiles() selects from unsorted samples (percentile() expects them sorted).
+    const [medianMs, p90Ms] = percentiles(
+      warm.map((s) => s.totalMs),
+      [50, 90],
+    ) as [number, number];
+    return { options, cold, warm, medianMs, p90Ms, ...(coldOneMs === undefined ? {} : { coldOneMs }) };
   } finally {
     await stop?.();
     await rm(work, { recursive: true, force: true });
@@ -207,13 +231,16 @@ const ms = (value: number): string => `${value.toFixed(1)} ms`;
 
 /** The report: baseline, warm median and p90, and the goal. */
 export function formatResolve(result: ResolveResult): string {
-  const { options, cold, warm, medianMs, p90Ms } = result;
-  const median = (pick: (s: ResolveSample) => number): number => percentile(warm.map(pick), 50);
+  const { options, cold, warm, medianMs, p90Ms, coldOneMs } = result;
+  const median = (pick: (s: ResolveSample) => number): number => percentiles(warm.map(pick), [50])[0] as number;
   const where = options.source === 'npm' ? 'npm sources installed from a throwaway verdaccio' : 'local sources used in place';
   const metrics = Math.max(1, options.plugins - KINDS.length);
   return [
     `VLMHyperBench resolution benchmark: ${cold.loaded}-plugin plan (${metrics} metrics, a task, a dataset, an adapter, a reporter), ${where}, N = ${warm.length}`,
     `node ${process.version}, ${process.platform} ${process.arch}, ${cpus().length} CPUs; each resolution is a new process; timed: RegistryManager.load + planExperiment + PluginHost loads`,
+    ...(coldOneMs === undefined
+      ? []
+      : [`cold one  one plugin alone, installed from verdaccio into an empty cache and loaded: ${ms(coldOneMs)}`]),
     `baseline  cold (empty cache): ${ms(cold.totalMs)} (registries ${ms(cold.registryMs)}, plan ${ms(cold.planMs)}, plugins ${ms(cold.pluginsMs)}; ${cold.loaded - cold.cached} installed)`,
     `warm      median ${ms(medianMs)}, p90 ${ms(p90Ms)} (median registries ${ms(median((s) => s.registryMs))}, plan ${ms(median((s) => s.planMs))}, plugins ${ms(median((s) => s.pluginsMs))}; ${warm[0]?.cached ?? 0}/${warm[0]?.loaded ?? 0} from the cache)`,
     `goal      warm median < ${RESOLVE_GOAL_MS} ms: ${medianMs < RESOLVE_GOAL_MS ? 'met' : 'NOT met'}`,
