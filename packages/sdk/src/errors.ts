@@ -5,13 +5,42 @@
 export class VhbError extends Error {
   readonly code: string;
   readonly hint: string | undefined;
+  /** Set when the same call may succeed if made again (rate limits, 5xx, timeouts, dropped connections). */
+  readonly retry: RetryAdvice | undefined;
 
-  constructor(code: string, message: string, options: { hint?: string; cause?: unknown } = {}) {
+  constructor(code: string, message: string, options: { hint?: string; cause?: unknown; retry?: RetryAdvice } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'VhbError';
     this.code = code;
     this.hint = options.hint;
+    this.retry = options.retry;
   }
+}
+
+/** What an adapter says about trying a failed call again; the runner decides how often and when. */
+export interface RetryAdvice {
+  /** The failure is transient: a later attempt may succeed. */
+  retryable: true;
+  /** The server asked for this wait before the next attempt (`Retry-After`), in milliseconds. */
+  afterMs?: number;
+}
+
+/** The retry advice an error carries, if any. */
+export function retryAdviceOf(error: unknown): RetryAdvice | undefined {
+  const retry = (error as { retry?: RetryAdvice } | null)?.retry;
+  return retry?.retryable === true ? retry : undefined;
+}
+
+/**
+ * Reads an HTTP `Retry-After` value (seconds, or an HTTP date) as milliseconds from `now`;
+ * undefined when absent or unreadable. A date in the past is 0.
+ */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!text) return undefined;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** Error codes raised by the SDK's run pipeline. */

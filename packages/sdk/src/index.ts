@@ -17,7 +17,8 @@ export type {
 export { datasetItemSchema, generationSettingsSchema } from './data.js';
 export type { PluginSpec } from './define.js';
 export { defineAdapter, defineDataset, defineMetric, defineReporter, defineTask } from './define.js';
-export { isVhbError, noReferenceError, sdkErrorCodes, VhbError } from './errors.js';
+export type { RetryAdvice } from './errors.js';
+export { isVhbError, noReferenceError, parseRetryAfter, retryAdviceOf, sdkErrorCodes, VhbError } from './errors.js';
 export {
   generationRequestSchema,
   generationResultSchema,

@@ -1,4 +1,4 @@
-import { VhbError } from '@vhb/sdk';
+import { parseRetryAfter, type RetryAdvice, VhbError } from '@vhb/sdk';
 
 /** Error codes this adapter raises. */
 export const errorCodes = {
@@ -12,8 +12,15 @@ export const errorCodes = {
 } as const;
 export type ErrorCode = keyof typeof errorCodes;
 
-export function adapterError(code: ErrorCode, message: string, hint?: string, cause?: unknown): VhbError {
-  return new VhbError(code, message, { hint, cause });
+export function adapterError(code: ErrorCode, message: string, hint?: string, cause?: unknown, retry?: RetryAdvice): VhbError {
+  return new VhbError(code, message, { hint, cause, ...(retry ? { retry } : {}) });
+}
+
+/** 429 and 5xx may pass if asked again (after `Retry-After` when the server gave one); other statuses will not. */
+export function httpRetry(status: number, retryAfter: string | string[] | undefined): RetryAdvice | undefined {
+  if (status !== 429 && status < 500) return undefined;
+  const afterMs = parseRetryAfter(retryAfter);
+  return afterMs === undefined ? { retryable: true } : { retryable: true, afterMs };
 }
 
 /** Collapses whitespace and cuts a server's text to a length that fits in one error line. */
@@ -51,5 +58,6 @@ export function masked(error: unknown, secret: string | undefined): unknown {
   return new VhbError(error.code, mask(error.message, secret), {
     hint: error.hint === undefined ? undefined : mask(error.hint, secret),
     cause: causeLeaks ? undefined : cause,
+    ...(error.retry ? { retry: error.retry } : {}),
   });
 }

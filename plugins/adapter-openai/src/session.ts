@@ -3,7 +3,7 @@ import { isVhbError } from '@vhb/sdk';
 import { Pool } from 'undici';
 import { buildBody } from './body.js';
 import type { Endpoint } from './endpoint.js';
-import { adapterError, httpHint, mask, masked, snippet } from './errors.js';
+import { adapterError, httpHint, httpRetry, mask, masked, snippet } from './errors.js';
 import { imageDataUrl } from './image.js';
 import type { OpenAIOptions } from './options.js';
 import { parseCompletion, readCompletionStream } from './reply.js';
@@ -37,7 +37,14 @@ export function openSession(config: SessionConfig): AdapterSession {
       if (response.statusCode < 200 || response.statusCode >= 300) {
         const text = mask(await response.body.text(), apiKey);
         const status = response.statusCode;
-        throw adapterError('VHB_E_ADAPTER_HTTP', `HTTP ${status} from ${endpoint.url}: ${snippet(text)}`, httpHint(status));
+        const retry = httpRetry(status, response.headers['retry-after']);
+        throw adapterError(
+          'VHB_E_ADAPTER_HTTP',
+          `HTTP ${status} from ${endpoint.url}: ${snippet(text)}`,
+          httpHint(status),
+          undefined,
+          retry,
+        );
       }
       // Some servers ignore `stream: true` and answer with plain JSON: read what was actually sent.
       const type = String(response.headers['content-type'] ?? '');
@@ -79,6 +86,7 @@ function explain(error: unknown, request: GenerationRequest, timeout: AbortSigna
       `item ${request.id}: no complete answer from ${url} within ${config.options.timeout_ms} ms`,
       'raise timeout_ms, lower max tokens, or lower concurrency if the server is overloaded',
       error,
+      { retryable: true },
     );
   }
   if (signal?.aborted) return adapterError('VHB_E_ADAPTER_ABORTED', `item ${request.id}: request to ${url} interrupted`, undefined, error);
@@ -89,5 +97,7 @@ function explain(error: unknown, request: GenerationRequest, timeout: AbortSigna
     `cannot reach ${url}: ${reason}`,
     'check that the server is running and the endpoint is right',
     error,
+    // A refused, reset or dropped connection may be a server restarting or overloaded.
+    { retryable: true },
   );
 }
