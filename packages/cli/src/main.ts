@@ -3,6 +3,7 @@ import { isVhbError } from '@vhb/sdk';
 import { Command, CommanderError, Option } from 'commander';
 import { LISTABLE, listCommand } from './commands/list.js';
 import { DEFAULT_PLAN, runCommand } from './commands/run.js';
+import { type ServeOptions, serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { type Output, printError, processOutput } from './ui/output.js';
@@ -63,6 +64,22 @@ function buildProgram(setResult: (code: Promise<number>) => void, output: () => 
     .argument('<what>', Object.keys(LISTABLE).join(' | '))
     .addOption(modeOption())
     .action((what: string, opts: { mode?: 'prod' | 'dev' }) => setResult(listCommand(what, { ...globals(), ...opts }, output())));
+
+  program
+    .command('serve')
+    .description("serve the registry's models behind one OpenAI-compatible gateway (auth, load/unload, timing, metrics) until Ctrl-C")
+    .addOption(modeOption())
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', (value) => Number.parseInt(value, 10), 8080)
+    .option('--api-key-file <file>', 'file with one API key per line (besides VHB_GATEWAY_API_KEYS)')
+    .option('--no-auth', 'serve without an API key (a warning is logged)')
+    .option('--load <models...>', 'models to load at start')
+    .option('--dataset-root <dir>', 'folder image paths in requests are read from (default: <project>/datasets)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ VHB_GATEWAY_API_KEYS=secret vhb serve --load tesseract-eng\n  $ vhb serve --port 9000 --api-key-file keys.txt',
+    )
+    .action((opts: Omit<ServeOptions, 'cwd'>) => setResult(serveCommand({ ...globals(), ...opts }, output())));
   return program;
 }
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildManifest } from '@vhb/storage';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Output } from '../src/index.js';
 import * as cli from '../src/index.js';
@@ -66,8 +67,8 @@ describe('vhb', () => {
     expect(summary.metrics[0].score).toBeCloseTo(2 / 3, 10);
     // form: c alone (0), no interval from one item; letter: a and b (1, 1), every resample 1.
     expect(summary.groups[0].rows).toEqual([
-      { key: { doc_type: 'form' }, n: 1, scores: { 'same@1': { score: 0, ci: null, n: 1 } } },
-      { key: { doc_type: 'letter' }, n: 2, scores: { 'same@1': { score: 1, ci: [1, 1], n: 2 } } },
+      { key: { doc_type: 'form' }, n: 1, scores: { 'same@1': { score: 0, ci: null, n: 1 } }, prompts: { 'echo-default': 1 } },
+      { key: { doc_type: 'letter' }, n: 2, scores: { 'same@1': { score: 1, ci: [1, 1], n: 2 } }, prompts: { 'echo-default': 2 } },
     ]);
     expect(await readFile(join(outDir, 'report.md'), 'utf8')).toBe(`same@1 ${2 / 3}\n`);
     for (const file of ['metrics.jsonl', 'plan.resolved.yaml', 'plugins.lock.json', 'run.json'])
@@ -86,6 +87,71 @@ describe('vhb', () => {
     expect((await calls()).sort()).toEqual(['a', 'b', 'c', 'd', 'd']);
     const lines = (await readFile(join(project, 'results/main/echo-words/predictions.jsonl'), 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(5);
+  });
+
+  it('answers re-asked items from the response cache, and retries a flaky one, saying both', async () => {
+    const items = JSON.parse(await readFile(join(project, 'data/items.json'), 'utf8'));
+    items.push({ id: 'e', question: 'FLAKY epsilon', references: ['epsilon'], doc_type: 'letter' });
+    await writeFile(join(project, 'data/items.json'), JSON.stringify(items));
+    const first = await vhb(project, 'run', 'main');
+    expect(first.code).toBe(0);
+    // e failed once (retryable), then answered: asked twice; the first retry gets a line, the run's line counts them.
+    expect((await calls()).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'e']);
+    expect(first.err).toMatch(/↻ echo-words: item e: VHB_E_ADAPTER_HTTP, retrying in \d+\.\d+s \(attempt 2\)/);
+    expect(first.err).toMatch(/✔ echo-words\s.*\(1 retries\)/);
+    // The results deleted by hand (not --fresh): the four answered items come from the cache, d is asked again.
+    await rm(join(project, 'results'), { recursive: true });
+    const second = await vhb(project, 'run', 'main');
+    expect(second.code).toBe(0);
+    expect((await calls()).sort()).toEqual(['a', 'b', 'c', 'd', 'd', 'e', 'e']);
+    expect(second.err).toMatch(/✔ echo-words\s.*\(4 from cache\)/);
+  });
+
+  it('syncs a dataset from its store before the run: only what is missing or changed moves', async () => {
+    // A store (here a folder; s3:// works the same, see @vhb/storage) holding the dataset and its manifest.
+    const store = join(project, 'store');
+    await cp(join(project, 'data'), store, { recursive: true });
+    await buildManifest(store, { name: 'words' });
+    await writeFile(
+      join(project, 'registries/datasets/words.yaml'),
+      `name: words\npackage: list-dataset\npath: synced\noptions: { file: items.json }\nsync: { from: store }\n`,
+    );
+    const first = await vhb(project, 'run', 'main');
+    expect(first.code, first.err).toBe(0);
+    expect(first.err).toMatch(/echo-words\s+syncing dataset words: 1 files/);
+    expect(first.err).toMatch(/dataset words synced: 1 fetched \(0\.0 MB\), 0 already here/);
+    expect(await readFile(join(project, 'synced/items.json'), 'utf8')).toBe(await readFile(join(store, 'items.json'), 'utf8'));
+
+    // A damaged local copy is found and fetched again; an intact one is not.
+    await writeFile(join(project, 'synced/items.json'), '[]');
+    const second = await vhb(project, 'run', 'main', '--fresh');
+    expect(second.err).toMatch(/dataset words synced: 1 fetched/);
+    const third = await vhb(project, 'run', 'main');
+    expect(third.err).toMatch(/dataset words synced: 0 fetched \(0\.0 MB\), 1 already here/);
+    expect((await calls()).filter((id) => id === 'a')).toHaveLength(2);
+  });
+
+  it("uploads each finished run's results to the plan's upload location, only what changed", async () => {
+    const plan = join(project, 'registries/experiments/main.yaml');
+    await writeFile(plan, `${await readFile(plan, 'utf8')}upload: { to: bucket }\n`);
+    const first = await vhb(project, 'run', 'main');
+    expect(first.code, first.err).toBe(0);
+    const uploaded = /echo-words\s+results uploaded to (\S+): (\d+) files \(\d+\.\d MB\), 0 unchanged/.exec(first.err);
+    expect(uploaded?.[1]).toBe(join(project, 'bucket'));
+    const local = await readFile(join(project, 'results/main/echo-words/summary.json'), 'utf8');
+    expect(await readFile(join(project, 'bucket/main/echo-words/summary.json'), 'utf8')).toBe(local);
+    expect(existsSync(join(project, 'bucket/main/echo-words/vhb-dataset.json'))).toBe(true);
+    // The second run asks the failed item again: only the files that changed are sent.
+    const second = await vhb(project, 'run', 'main');
+    const again = /echo-words\s+results uploaded to \S+: (\d+) files \(\d+\.\d MB\), (\d+) unchanged/.exec(second.err);
+    const total = Number(uploaded?.[2]);
+    expect(Number(again?.[1])).toBeGreaterThan(0);
+    expect(Number(again?.[1])).toBeLessThan(total);
+    expect(Number(again?.[1]) + Number(again?.[2])).toBe(total);
+    const predictions = 'main/echo-words/predictions.jsonl';
+    expect(await readFile(join(project, 'bucket', predictions), 'utf8')).toBe(
+      await readFile(join(project, 'results', predictions), 'utf8'),
+    );
   });
 
   it('--fresh starts over', async () => {

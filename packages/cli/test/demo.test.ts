@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,10 @@ const russianData = '/usr/share/tesseract-ocr/5/tessdata/rus.traineddata';
 let project: string;
 let server: Server;
 let requests = 0;
+const modelsAsked = new Set<string>();
+// The endpoint, key and model id come from the environment, as the README tells users to set them.
+const API_KEY = 'sk-demo-3f9c1e7a5b2d';
+const MODEL = 'demo-vlm-served-here';
 
 const sha = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
@@ -44,7 +48,13 @@ function startEngine(book: Map<string, string>): Promise<string> {
     });
     req.on('end', () => {
       requests += 1;
-      const { messages } = JSON.parse(body);
+      if (req.headers.authorization !== `Bearer ${API_KEY}`) {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${req.headers.authorization}` } }));
+        return;
+      }
+      const { messages, model } = JSON.parse(body);
+      modelsAsked.add(model);
       const parts = messages.at(-1).content as { type: string; text?: string; image_url?: { url: string } }[];
       const text = parts.find((p) => p.type === 'text')?.text ?? '';
       const image = Buffer.from(parts.find((p) => p.type === 'image_url')?.image_url?.url.split(',')[1] ?? '', 'base64');
@@ -70,10 +80,14 @@ beforeAll(async () => {
   await symlink(join(repo, 'datasets'), join(project, 'datasets'));
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'demo-copy', private: true, vhb: { runMode: 'dev' } }));
   process.env.VHB_OPENAI_BASE_URL = await startEngine(answerBook());
+  process.env.VHB_OPENAI_API_KEY = API_KEY;
+  process.env.VHB_OPENAI_MODEL = MODEL;
 });
 
 afterAll(async () => {
   delete process.env.VHB_OPENAI_BASE_URL;
+  delete process.env.VHB_OPENAI_API_KEY;
+  delete process.env.VHB_OPENAI_MODEL;
   server?.close();
   await rm(project, { recursive: true, force: true });
 });
@@ -169,6 +183,11 @@ describe('the demo plan, end to end', { timeout: 300_000 }, () => {
     const classify = await summaryOf('classify-openai');
     expect(classify.metrics[0]).toMatchObject({ id: 'classification@1', score: 1, n: 40 });
     expect(classify.metrics[0].details.macroF1).toBe(1);
+    // Every request named the model from VHB_OPENAI_MODEL, and the key appears in no result file.
+    expect([...modelsAsked]).toEqual([MODEL]);
+    const files = (await readdir(join(project, 'results'), { recursive: true, withFileTypes: true })).filter((f) => f.isFile());
+    expect(files.length).toBeGreaterThan(20);
+    for (const file of files) expect(await readFile(join(file.parentPath, file.name), 'utf8')).not.toContain(API_KEY);
 
     if (existsSync(CHROMIUM)) await checkHtmlReport(join(project, 'results/demo/ocr-tesseract/report.html'));
 

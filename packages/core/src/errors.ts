@@ -20,6 +20,8 @@ export const registryErrorCodes = {
   VHB_E_REGISTRY_UNKNOWN_REF: 'An entry names another entry that is not defined',
   VHB_E_REGISTRY_KIND_MISMATCH: 'An entry names a package entry of the wrong kind',
   VHB_E_REGISTRY_UNKNOWN_PLAN: 'The experiment plan asked for is neither a defined experiment nor a readable file',
+  VHB_E_REGISTRY_PROMPT_VARIABLE: 'A prompt template uses a variable that is not one of the allowed forms',
+  VHB_E_REGISTRY_PROMPT_TIE: 'Two prompt rules of equal specificity could both match one item',
 } as const;
 
 /**

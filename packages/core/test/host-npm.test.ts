@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type MetricPlugin, VhbError } from '@vhb/sdk';
-import { type LocalRegistry, startVerdaccio } from '@vhb-tools/registry';
+import { type LocalRegistry, publishSdk, startVerdaccio } from '@vhb-tools/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PluginHost } from '../src/host/index.js';
 
@@ -42,12 +42,9 @@ beforeAll(async () => {
   // (built if its dist is missing), its zod, and the fixture plugin itself.
   if (!existsSync(join(sdkDir, 'dist/index.js'))) await run('pnpm', ['--filter', '@vhb/sdk', 'build'], { cwd: sdkDir });
   // npm cannot pack a folder inside pnpm's store layout ("Exit handler never called"): pack a copy.
-  const zodDir = join(work, 'zod');
-  await cp(realpathSync(join(sdkDir, 'node_modules/zod')), zodDir, { recursive: true });
+  await publishSdk(registry, sdkDir, work);
   const two = await fixtureCopy(PKG_TWO, '1.0.0');
-  for (const tarball of [await pack('pnpm', sdkDir), await pack('npm', zodDir), await pack('npm', fixture), await pack('npm', two)]) {
-    await registry.publish(tarball);
-  }
+  for (const tarball of [await pack('npm', fixture), await pack('npm', two)]) await registry.publish(tarball);
 }, 120_000);
 
 /** A copy of the fixture plugin under another name or version, to publish. */

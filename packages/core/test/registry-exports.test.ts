@@ -32,6 +32,7 @@ describe('@vhb/core public exports', () => {
       'packageEntrySchema',
       'parseMetricRef',
       'projectConfigFileSchema',
+      'promptRuleSchema',
       'promptSchema',
       'referencesOf',
       'registryEntrySchemas',

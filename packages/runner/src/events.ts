@@ -31,4 +31,7 @@ export type RunnerEvent =
     }
   | { type: 'run-start'; run: string; dataset: string }
   | { type: 'run-event'; run: string; event: RunEvent }
-  | { type: 'run-end'; outcome: RunOutcome };
+  | { type: 'run-end'; outcome: RunOutcome }
+  /** A finished run's results folder went to the plan's `upload` location (only changed files were sent). */
+  | { type: 'run-uploaded'; run: string; to: string; uploaded: number; unchanged: number; bytes: number }
+  | { type: 'run-upload-failed'; run: string; to: string; message: string };

@@ -6,4 +6,4 @@ export { planExperiment } from './plan.js';
 export type { LoadResult } from './plugins.js';
 export { loadKey, loadPackages } from './plugins.js';
 export type { ExperimentResult, RunExperimentOptions } from './run-experiment.js';
-export { runExperiment } from './run-experiment.js';
+export { modelLimiters, runExperiment } from './run-experiment.js';

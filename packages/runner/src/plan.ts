@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { type ProjectConfig, parseMetricRef, type RegistryManager } from '@vhb/core';
+import { type MLTask, type ProjectConfig, parseMetricRef, type RegistryManager, type RunTask } from '@vhb/core';
 import { type PluginKind, type PromptTemplate, type RunSpec, VhbError } from '@vhb/sdk';
 
 /** A registry package a run needs, with the kind it must be. */
@@ -25,6 +25,8 @@ export interface PlannedRun {
   file: string;
   spec: RunSpec;
   needs: { task: PackageNeed; dataset: PackageNeed; adapter: PackageNeed; metrics: PackageNeed[]; reporters: PackageNeed[] };
+  /** Where to sync the dataset from before the run (the dataset entry's `sync`), into `spec.dataset.root`. */
+  sync?: { from: string; concurrency?: number; verify?: 'stamp' | 'full' };
   /** Where each plugin's options come from, in the order of `needs`. */
   optionSources: {
     task: OptionsSource;
@@ -41,6 +43,8 @@ export interface Plan {
   file: string;
   parallelism: number;
   runs: PlannedRun[];
+  /** Where finished runs' results folders are uploaded (`<upload>/<plan>/<run>/`), when the plan says. */
+  upload?: string;
 }
 
 const DEFAULT_REPORTS = ['markdown', 'json'];
@@ -50,10 +54,30 @@ function must<T>(value: T | undefined, what: string, hint: string): T {
   return value;
 }
 
+/** The object without its undefined fields, so the resolved plan lists only what was set. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
 function resolvePrompt(registry: RegistryManager, name: string | undefined): PromptTemplate | undefined {
   if (!name) return undefined;
   const prompt = must(registry.get('prompts', name), `prompt "${name}"`, 'run `vhb validate` to see every broken reference').entry;
   return { id: prompt.name, user: prompt.user, ...(prompt.system === undefined ? {} : { system: prompt.system }) };
+}
+
+/**
+ * The run's prompt, or its prompt rules: the run's `prompts`, else its `prompt`, else the task
+ * entry's `prompts`, else its `default_prompt`; neither: the task plugin's default prompt.
+ */
+function resolvePrompts(registry: RegistryManager, run: RunTask, task: MLTask): Pick<RunSpec, 'prompt' | 'promptRules'> {
+  const rules = run.prompts ?? (run.prompt === undefined ? task.prompts : undefined);
+  if (!rules) return { prompt: resolvePrompt(registry, run.prompt ?? task.default_prompt) };
+  return {
+    promptRules: rules.map((rule) => ({
+      prompt: resolvePrompt(registry, rule.prompt) as PromptTemplate,
+      ...(rule.when === undefined ? {} : { when: rule.when }),
+    })),
+  };
 }
 
 function planRun(
@@ -92,23 +116,41 @@ function planRun(
     };
   });
   const generation = run.generation ?? {};
+  const inference = run.inference ?? {};
   const spec: RunSpec = {
     experiment,
     run: run.name,
     outDir: resolve(config.resultsDir, experiment, run.name),
     task: { name: task.name, options: { ...task.options, ...run.task_options } },
-    dataset: { name: dataset.name, root: resolve(config.root, dataset.path), options: dataset.options, limit: run.limit },
+    dataset: {
+      name: dataset.name,
+      root: resolve(config.root, dataset.path),
+      options: dataset.options,
+      limit: run.limit,
+      ...(run.filter ? { filter: run.filter } : {}),
+      ...(run.shuffle ? { shuffle: run.shuffle } : {}),
+    },
     model: { name: model.name, model: model.name, modelId: model.model_id, endpoint: model.endpoint, options: model.options },
-    prompt: resolvePrompt(registry, run.prompt ?? task.default_prompt),
+    ...resolvePrompts(registry, run, task),
     settings: { maxTokens: generation.max_tokens, temperature: generation.temperature, topP: generation.top_p, seed: generation.seed },
     metrics: metrics.map((m) => m.use),
     reporters: reports.map((r) => r.use),
     groupBy: (run.group_by ?? []).map((g: string | string[]) => (typeof g === 'string' ? [g] : g)),
+    inference: defined({
+      maxAttempts: inference.max_attempts,
+      backoffMs: inference.backoff_ms,
+      maxBackoffMs: inference.max_backoff_ms,
+      itemTimeoutMs: inference.item_timeout_ms,
+      cache: inference.cache,
+      concurrency: inference.concurrency,
+    }),
+    cacheDir: config.cacheDir,
   };
   return {
     name: run.name,
     file: found.file,
     spec,
+    ...(dataset.sync ? { sync: { ...dataset.sync, from: storageLocation(dataset.sync.from, config.root) } } : {}),
     needs: {
       task: { entry: task.package, kind: 'task' },
       dataset: { entry: dataset.package, kind: 'dataset' },
@@ -128,6 +170,11 @@ function planRun(
   };
 }
 
+/** A storage location as the storage opens it: URLs as they are, folders from the project root. */
+function storageLocation(from: string, root: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(from) ? from : resolve(root, from);
+}
+
 /** Resolves a plan's runs from the registries; call after `registry.validatePlan` found no error. */
 export function planExperiment(registry: RegistryManager, config: ProjectConfig, planName: string): Plan {
   const found = must(registry.plan(planName), `plan "${planName}"`, 'list plans with `vhb list experiments`');
@@ -138,5 +185,6 @@ export function planExperiment(registry: RegistryManager, config: ProjectConfig,
     file: found.file,
     parallelism: plan.parallelism ?? 1,
     runs: plan.runs.map((run: string) => planRun(registry, config, plan.name, plan.reports, run)),
+    ...(plan.upload ? { upload: storageLocation(plan.upload.to, config.root) } : {}),
   };
 }

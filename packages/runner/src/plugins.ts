@@ -63,7 +63,7 @@ export async function loadPackages(
   const environments = await host.prepare(requests, options);
   const results = new Map<string, LoadResult>();
   await Promise.all(
-    [...needs.entries()].map(async ([key, { need, locked, request }]) => {
+    [...needs.entries()].map(async ([key, { locked, request }]) => {
       try {
         if (request instanceof VhbError) throw request;
         const loaded = locked ? await loadLocked(host, request, locked) : await host.load(request);

@@ -1,7 +1,18 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadedPlugin, PluginHost, RegistryManager } from '@vhb/core';
-import { type AdapterPlugin, executeRun, forEachLimited, parseOptions, type RunFile, type RunPlugins, VhbError } from '@vhb/sdk';
+import {
+  type AdapterPlugin,
+  executeRun,
+  forEachLimited,
+  ModelLimiter,
+  parseOptions,
+  type RunFile,
+  type RunPlugins,
+  type SyncEvent,
+  VhbError,
+} from '@vhb/sdk';
+import { openStorage, syncDataset, uploadResults } from '@vhb/storage';
 import { stringify } from 'yaml';
 import type { RunnerEvent, RunOutcome } from './events.js';
 import { commitOf, type PluginLock, type ReadLock, readLock } from './lock.js';
@@ -95,11 +106,27 @@ async function unavailable(adapter: AdapterPlugin, run: PlannedRun, env: Record<
   return adapter.unavailable(options, { logger: quiet, env, model });
 }
 
+/**
+ * One concurrency limiter per model name, shared by every run of the plan that uses the model: its
+ * limit is the smallest `inference.concurrency` those runs set, else the first session's own.
+ */
+export function modelLimiters(runs: readonly PlannedRun[]): Map<string, ModelLimiter> {
+  const explicit = new Map<string, number | undefined>();
+  for (const run of runs) {
+    const model = run.spec.model.name;
+    const wanted = run.spec.inference?.concurrency;
+    const current = explicit.get(model);
+    explicit.set(model, wanted === undefined ? current : Math.min(current ?? wanted, wanted));
+  }
+  return new Map([...explicit].map(([model, limit]) => [model, new ModelLimiter(limit)]));
+}
+
 async function runOne(
   run: PlannedRun,
   results: Map<string, LoadResult>,
   locks: ReadonlyMap<string, ReadLock>,
   options: RunExperimentOptions,
+  limiter: ModelLimiter | undefined,
 ): Promise<RunOutcome> {
   const onEvent = options.onEvent ?? (() => {});
   const env = options.env ?? process.env;
@@ -115,11 +142,16 @@ async function runOne(
       outcome = { ...base, status: 'skipped', reason, durationMs: Date.now() - started };
     } else {
       if (options.fresh) await rm(run.spec.outDir, { recursive: true, force: true });
+      if (run.sync)
+        await syncRunDataset(run, run.sync, env, options.signal, (event) => onEvent({ type: 'run-event', run: run.name, event }));
       await writeRunRecord(run, packages);
       const summary = await executeRun(run.spec, packages.plugins, {
         onEvent: (event) => onEvent({ type: 'run-event', run: run.name, event }),
         signal: options.signal,
         env,
+        ...(limiter ? { limiter } : {}),
+        // Starting over means asking again, not replaying cached answers.
+        ...(options.fresh ? { refreshCache: true } : {}),
       });
       outcome = { ...base, status: 'ok', summary, durationMs: Date.now() - started };
     }
@@ -136,6 +168,45 @@ async function runOne(
   }
   onEvent({ type: 'run-end', outcome });
   return outcome;
+}
+
+/** Brings the run's dataset folder up to its stored copy (only missing or changed files move; every hash verified). */
+async function syncRunDataset(
+  run: PlannedRun,
+  sync: NonNullable<PlannedRun['sync']>,
+  env: Record<string, string | undefined>,
+  signal: AbortSignal | undefined,
+  onEvent: (event: SyncEvent) => void,
+): Promise<void> {
+  const storage = openStorage(sync.from, { env: env as NodeJS.ProcessEnv });
+  await syncDataset({
+    storage,
+    prefix: '',
+    cacheDir: run.spec.dataset.root,
+    onProgress: onEvent,
+    ...(sync.concurrency ? { concurrency: sync.concurrency } : {}),
+    ...(sync.verify ? { verify: sync.verify } : {}),
+    ...(signal ? { signal } : {}),
+  });
+}
+
+/** Sends a finished run's results folder to `<to>/<plan>/<run>/`; a failure is reported, and the results stay on disk. */
+async function uploadRun(planName: string, to: string, run: PlannedRun, options: RunExperimentOptions): Promise<void> {
+  const onEvent = options.onEvent ?? (() => {});
+  const env = options.env ?? process.env;
+  try {
+    const storage = openStorage(to, { env: env as NodeJS.ProcessEnv });
+    const result = await uploadResults({
+      storage,
+      prefix: `${planName}/${run.name}`,
+      dir: run.spec.outDir,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const uploaded = result.uploaded.length;
+    onEvent({ type: 'run-uploaded', run: run.name, to, uploaded, unchanged: result.unchanged.length, bytes: result.bytesUploaded });
+  } catch (error) {
+    onEvent({ type: 'run-upload-failed', run: run.name, to, message: (error as Error)?.message ?? String(error) });
+  }
 }
 
 /**
@@ -157,7 +228,9 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
   if (!options.fresh) {
     await Promise.all(plan.runs.map(async (run) => locks.set(run.name, await readLock(run.spec.outDir))));
   }
-  const { results, environments } = await loadPackages(options.registry, options.host, plan.runs, locks, { refresh: options.updatePlugins });
+  const { results, environments } = await loadPackages(options.registry, options.host, plan.runs, locks, {
+    refresh: options.updatePlugins,
+  });
   const loads = [...results.values()];
   onEvent({
     type: 'plugins-done',
@@ -168,12 +241,16 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
     environments,
   });
 
+  const limiters = modelLimiters(plan.runs);
   const outcomes: RunOutcome[] = new Array(plan.runs.length);
   await forEachLimited(
     plan.runs.length,
     plan.parallelism,
     async (index) => {
-      outcomes[index] = await runOne(plan.runs[index] as PlannedRun, results, locks, options);
+      const run = plan.runs[index] as PlannedRun;
+      const outcome = await runOne(run, results, locks, options, limiters.get(run.spec.model.name));
+      outcomes[index] = outcome;
+      if (plan.upload && outcome.status === 'ok') await uploadRun(plan.name, plan.upload, run, options);
     },
     options.signal,
   );

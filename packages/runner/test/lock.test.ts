@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PluginHost, type ProjectConfig, RegistryManager } from '@vhb/core';
-import { type LocalRegistry, startVerdaccio } from '@vhb-tools/registry';
+import { type LocalRegistry, publishSdk, startVerdaccio } from '@vhb-tools/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE, planExperiment, runExperiment } from '../src/index.js';
 
@@ -106,11 +106,9 @@ beforeAll(async () => {
   }
   await mkdir(join(project, 'data'), { recursive: true });
   registry = await startVerdaccio();
-  // No uplinks: publish the real SDK, its zod and the fixture metric 1.0.0.
+  // No uplinks: publish the real SDK, its dependencies and the fixture metric 1.0.0.
   if (!existsSync(join(sdkDir, 'dist/index.js'))) await exec('pnpm', ['--filter', '@vhb/sdk', 'build'], { cwd: sdkDir });
-  const zodDir = join(work, 'zod');
-  await cp(realpathSync(join(sdkDir, 'node_modules/zod')), zodDir, { recursive: true });
-  for (const tarball of [await pack('pnpm', sdkDir), await pack('npm', zodDir)]) await registry.publish(tarball);
+  await publishSdk(registry, sdkDir, work);
   await publishMetric('1.0.0', 1);
 }, 180_000);
 

@@ -58,6 +58,11 @@ export interface Timing {
 export interface GenerationResult {
   text: string;
   timing: Timing;
+  /**
+   * Structured output beyond the text (e.g. an OCR engine's boxes), plain JSON; stored on the
+   * prediction as `output` and kept by the response cache.
+   */
+  output?: Record<string, unknown>;
 }
 
 /** One line of predictions.jsonl. */
@@ -67,6 +72,8 @@ export interface PredictionRecord {
   prediction: string | null;
   /** The model's raw text before the task parsed it. */
   raw: string | null;
+  /** The adapter's structured output beyond the text (GenerationResult.output), when it gave one. */
+  output?: Record<string, unknown>;
   references: string[];
   metadata: Record<string, unknown>;
   /** Absolute path of the item's image, when it has one (for reports). */
@@ -74,8 +81,12 @@ export interface PredictionRecord {
   /** Id of the prompt template used. */
   prompt: string;
   timing: Timing | null;
+  /** Requests sent for this record (retries included); 0 when the answer came from the response cache. */
+  attempts?: number;
+  /** `'hit'` when the answer came from the response cache (timing is then the original request's). */
+  cache?: 'hit';
   /** What went wrong, when the item failed: failures are data, never a crashed run. */
-  error: { code: string; message: string } | null;
+  error: { code: string; message: string; attempts?: number } | null;
 }
 
 /** One line of metrics.jsonl: one item scored by one metric. */

@@ -48,6 +48,7 @@ export const sdkErrorCodes = {
   VHB_E_PLUGIN_OPTIONS: "A plugin's options do not match its schema",
   VHB_E_RUN_SPEC: 'A run file (run.json) is missing or malformed',
   VHB_E_ITEM_GENERATE: 'The adapter failed to answer one item',
+  VHB_E_ITEM_TIMEOUT: "One item got no answer within the run's inference.item_timeout_ms, retries included",
   VHB_E_ITEM_SCORE: 'A metric failed to score one item',
   VHB_E_DATASET_ITEM: 'A dataset row is malformed',
   VHB_E_METRIC_NO_REFERENCE: 'A metric was asked to score an item that has no reference',

@@ -42,6 +42,9 @@ const metricSummarySchema = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** Prompt id → items answered with it. */
+const promptCountsSchema = z.record(z.string(), z.number().int());
+
 const groupScoreSchema = z.object({ score: nullableNumber, ci: ciSchema, n: z.number().int() });
 
 const worstSchema = z
@@ -72,12 +75,18 @@ export const runSummarySchema = z.object({
   finishedAt: z.string(),
   durationMs: z.number(),
   items: z.object({ total: z.number().int(), succeeded: z.number().int(), failed: z.number().int() }),
+  prompts: promptCountsSchema.optional(),
   metrics: z.array(metricSummarySchema),
   groups: z.array(
     z.object({
       by: z.array(z.string()),
       rows: z.array(
-        z.object({ key: z.record(z.string(), z.string()), n: z.number().int(), scores: z.record(z.string(), groupScoreSchema) }),
+        z.object({
+          key: z.record(z.string(), z.string()),
+          n: z.number().int(),
+          prompts: promptCountsSchema.optional(),
+          scores: z.record(z.string(), groupScoreSchema),
+        }),
       ),
     }),
   ),

@@ -67,6 +67,12 @@ export interface AdapterPlugin<Options = unknown> extends PluginMeta<Options> {
   unavailable?(options: Options, ctx: AdapterContext): Promise<string | undefined>;
   /** Opens a session; called once per run. */
   open(options: Options, ctx: AdapterContext): Promise<AdapterSession>;
+  /**
+   * What, besides the model entry and the request, decides this adapter's answers — the endpoint
+   * and model id it resolved (from the environment too), engine options — as plain JSON. It is part
+   * of the response-cache key, so never put a secret in it. Default: the adapter's parsed options.
+   */
+  identity?(options: Options, ctx: AdapterContext): unknown;
 }
 
 // ---------- task ----------

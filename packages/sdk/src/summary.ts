@@ -33,6 +33,8 @@ export interface GroupRow {
   key: Record<string, string>;
   /** Items in the group. */
   n: number;
+  /** Prompt id → items of the group answered with it (`{ 'receipt-ru': 10 }`); absent in summaries from before prompt rules. */
+  prompts?: Record<string, number>;
   /** Metric id → its figure over the group. */
   scores: Record<string, GroupScore>;
 }
@@ -81,6 +83,8 @@ export interface RunSummary {
   finishedAt: string;
   durationMs: number;
   items: { total: number; succeeded: number; failed: number };
+  /** Prompt id → items answered (or failed) with it, over the run; absent in summaries from before prompt rules. */
+  prompts?: Record<string, number>;
   metrics: MetricSummary[];
   groups: GroupSummary[];
   timing: { latencyMs: TimingSummary | null; ttftMs: TimingSummary | null };

@@ -179,11 +179,34 @@ describe('summariseGroups', () => {
       {
         by: ['doc_type'],
         rows: [
-          { key: { doc_type: 'form' }, n: 2, scores: { 'value@1': { score: 0.5, ci: [0, 1], n: 2 } } },
-          { key: { doc_type: 'invoice' }, n: 1, scores: { 'value@1': { score: null, ci: null, n: 0 } } },
-          { key: { doc_type: 'letter' }, n: 2, scores: { 'value@1': { score: 1, ci: [1, 1], n: 2 } } },
+          { key: { doc_type: 'form' }, n: 2, prompts: { p1: 2 }, scores: { 'value@1': { score: 0.5, ci: [0, 1], n: 2 } } },
+          { key: { doc_type: 'invoice' }, n: 1, prompts: { p1: 1 }, scores: { 'value@1': { score: null, ci: null, n: 0 } } },
+          { key: { doc_type: 'letter' }, n: 2, prompts: { p1: 2 }, scores: { 'value@1': { score: 1, ci: [1, 1], n: 2 } } },
         ],
       },
+    ]);
+  });
+
+  it('counts the prompt ids of the items in each group (as n, an item that got no answer is in none)', () => {
+    const mixed = [
+      { ...record('r1', '1', { doc_type: 'receipt' }), prompt: 'receipt-ru' },
+      { ...record('r2', '0', { doc_type: 'receipt' }), prompt: 'receipt' },
+      { ...record('r3', null, { doc_type: 'receipt' }), prompt: 'receipt-ru' },
+      { ...record('l1', '1', { doc_type: 'letter' }), prompt: 'generic' },
+    ];
+    const t = scoreItems(mixed, metrics);
+    const [grouping] = summariseGroups(mixed, t, metrics, [['doc_type']]);
+    expect(grouping?.rows.map((r) => [r.key.doc_type, r.n, r.prompts])).toEqual([
+      ['letter', 1, { generic: 1 }],
+      ['receipt', 2, { receipt: 1, 'receipt-ru': 1 }],
+    ]);
+    // Grouping by the prompt itself gives one prompt per row.
+    const [byPrompt] = summariseGroups(mixed, t, metrics, [['prompt']]);
+    expect(byPrompt?.rows.map((r) => [r.key.prompt, r.prompts])).toEqual([
+      ['generic', { generic: 1 }],
+      // Rows sort by their key's JSON, locale-wise: "receipt-ru" before "receipt".
+      ['receipt-ru', { 'receipt-ru': 1 }],
+      ['receipt', { receipt: 1 }],
     ]);
   });
 
@@ -256,16 +279,19 @@ describe('summariseGroups by a part label', () => {
       {
         key: { field_name: '(none)' },
         n: 3,
+        prompts: { p1: 3 },
         scores: { 'fields@1': { score: null, ci: null, n: 0 }, 'one@1': { score: 1, ci: [1, 1], n: 3 } },
       },
       {
         key: { field_name: 'date' },
         n: 2,
+        prompts: { p1: 2 },
         scores: { 'fields@1': { score: 0.5, ci: [0, 1], n: 2 }, 'one@1': { score: null, ci: null, n: 0 } },
       },
       {
         key: { field_name: 'total' },
         n: 2,
+        prompts: { p1: 2 },
         scores: { 'fields@1': { score: 2 / 3, ci: [0, 1], n: 3 }, 'one@1': { score: null, ci: null, n: 0 } },
       },
     ]);

@@ -122,14 +122,16 @@ describe('executeRun', () => {
     // An independent Python transcription of the seeded bootstrap gives [0, 1] too.
     expect(summary.metrics).toEqual([{ id: 'same@2', name: 'same', version: 2, direction: 'higher', score: 2 / 3, n: 3, ci: [0, 1] }]);
     expect(summary.items).toEqual({ total: 4, succeeded: 3, failed: 1 });
+    // Every item, the failed one too, was asked with the task's default prompt.
+    expect(summary.prompts).toEqual({ p1: 4 });
     expect(summary.groups).toEqual([
       {
         by: ['doc_type'],
         rows: [
           // form: a 1, b 0 → ½; two items 0 and 1 resample to 0, ½, 1 (p = ¼, ½, ¼): CI [0, 1].
-          { key: { doc_type: 'form' }, n: 2, scores: { 'same@2': { score: 0.5, ci: [0, 1], n: 2 } } },
+          { key: { doc_type: 'form' }, n: 2, prompts: { p1: 2 }, scores: { 'same@2': { score: 0.5, ci: [0, 1], n: 2 } } },
           // letter: c only (d failed): no CI from one item.
-          { key: { doc_type: 'letter' }, n: 1, scores: { 'same@2': { score: 1, ci: null, n: 1 } } },
+          { key: { doc_type: 'letter' }, n: 1, prompts: { p1: 1 }, scores: { 'same@2': { score: 1, ci: null, n: 1 } } },
         ],
       },
     ]);

@@ -1,10 +1,11 @@
 import { defineAdapter } from '@vhb/sdk';
-import { endpointOf, NO_ENDPOINT, parseEndpoint } from './endpoint.js';
-import { adapterError } from './errors.js';
+import { endpointProblem, openChatSession, requireEndpoint } from '@vhb/sdk/openai';
 import { openaiOptions } from './options.js';
-import { openSession } from './session.js';
 
-const badEndpoint = (value: string) => `endpoint "${value}" is not an http(s) URL — give a base URL such as http://127.0.0.1:8000/v1`;
+/** Where the endpoint comes from when the model entry names none. */
+const ENV = 'VHB_OPENAI_BASE_URL';
+/** Overrides the model id sent to the server, so one registry entry fits whatever model an endpoint serves. */
+const MODEL_ENV = 'VHB_OPENAI_MODEL';
 
 export default defineAdapter({
   name: 'openai',
@@ -13,17 +14,31 @@ export default defineAdapter({
   options: openaiOptions,
   resources: { type: 'io' },
   async unavailable(_options, ctx) {
-    const base = endpointOf(ctx);
-    if (!base) return NO_ENDPOINT;
-    return parseEndpoint(base) ? undefined : badEndpoint(base);
+    return endpointProblem(ctx, ENV);
+  },
+  // Answers depend on the server and model actually reached (from the environment too) and on the
+  // engine options sent; the key's name and the timeouts do not.
+  identity(options, ctx) {
+    return {
+      endpoint: ctx.model.endpoint || ctx.env[ENV] || null,
+      model: ctx.env[MODEL_ENV] || ctx.model.modelId || ctx.model.name,
+      preset: options.preset ?? null,
+      extraBody: options.extra_body,
+      stream: options.stream,
+    };
   },
   async open(options, ctx) {
-    const base = endpointOf(ctx);
-    if (!base) throw adapterError('VHB_E_ADAPTER_ENDPOINT', NO_ENDPOINT, 'see the adapter README for an example registry entry');
-    const endpoint = parseEndpoint(base);
-    if (!endpoint) throw adapterError('VHB_E_ADAPTER_ENDPOINT', badEndpoint(base));
+    const endpoint = requireEndpoint(ctx, ENV);
     // The key is read here, not at load, so a key exported after the registry was written still works.
     const apiKey = ctx.env[options.api_key_env] || undefined;
-    return openSession({ endpoint, model: ctx.model.modelId ?? ctx.model.name, apiKey, options });
+    return openChatSession({
+      endpoint,
+      model: ctx.env[MODEL_ENV] || ctx.model.modelId || ctx.model.name,
+      apiKey,
+      timeoutMs: options.timeout_ms,
+      stream: options.stream,
+      concurrency: options.concurrency,
+      extraBody: options.extra_body,
+    });
   },
 });

@@ -5,12 +5,17 @@ import * as mod from '../src/index.js';
 describe('@vhb/adapter-openai', () => {
   it('exports the plugin and its helpers, and nothing else', () => {
     expect(Object.keys(mod).sort()).toEqual([
+      'PRESET_NAMES',
       'default',
       'errorCodes',
       'imageDataUrl',
       'mimeOf',
       'openaiOptions',
+      'openaiStandardFields',
       'parseCompletion',
+      'presetFields',
+      'presetProblems',
+      'presets',
       'readCompletionStream',
       'sseData',
     ]);

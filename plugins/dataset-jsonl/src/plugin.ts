@@ -1,6 +1,5 @@
-import { type DatasetItem, datasetItemSchema, defineDataset, VhbError, z } from '@vhb/sdk';
+import { type DatasetItem, datasetItemSchema, defineDataset, resolveImage, VhbError, z } from '@vhb/sdk';
 import { locateManifest, numberedLines } from './manifest.js';
-import { resolveImage } from './paths.js';
 import { manifestRowSchema, parseRow } from './row.js';
 
 export const datasetJsonlOptions = z.strictObject({

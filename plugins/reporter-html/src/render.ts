@@ -30,6 +30,13 @@ function table(columns: readonly Column[], rows: readonly (readonly string[])[],
   return `<table${className ? ` class="${className}"` : ''}>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body.join('\n')}\n</tbody>\n</table>`;
 }
 
+/** `receipt (3), receipt-ru (10)`: each prompt id with the items answered with it. */
+function promptList(prompts: Record<string, number>): string {
+  return Object.entries(prompts)
+    .map(([id, count]) => `${id} (${count})`)
+    .join(', ');
+}
+
 function header(summary: RunSummary): string {
   const { total, succeeded, failed } = summary.items;
   const facts: [string, string][] = [
@@ -38,6 +45,7 @@ function header(summary: RunSummary): string {
     ['Dataset', summary.dataset],
     ['Items', `${total} (${succeeded} succeeded, ${failed} failed)`],
     ['Duration', duration(summary.durationMs)],
+    ...(summary.prompts && Object.keys(summary.prompts).length ? [['Prompts', promptList(summary.prompts)] as [string, string]] : []),
   ];
   return [
     '<header>',
@@ -76,9 +84,12 @@ function grouping(summary: GroupSummary, list: readonly MetricSummary[], index: 
   });
   // A metric's own n column only where its count differs from the group's (parts, or unscored items).
   const ownCount = new Set(list.filter((m) => summary.rows.some((row) => (row.scores[m.id] ?? none).n !== row.n)).map((m) => m.id));
+  // The prompts the group's items were asked with, where the summary records them.
+  const prompts = summary.rows.some((row) => row.prompts !== undefined);
   const columns: Column[] = [
     ...summary.by.map((label) => ({ label })),
     { label: 'n', numeric: true },
+    ...(prompts ? [{ label: 'Prompts' }] : []),
     ...list.flatMap((m) => [
       { label: `${m.id} [95% CI]`, numeric: true },
       ...(ownCount.has(m.id) ? [{ label: `${m.id} n`, numeric: true }] : []),
@@ -87,6 +98,7 @@ function grouping(summary: GroupSummary, list: readonly MetricSummary[], index: 
   const rows = summary.rows.map((row) => [
     ...summary.by.map((field) => row.key[field] ?? ''),
     String(row.n),
+    ...(prompts ? [promptList(row.prompts ?? {})] : []),
     ...list.flatMap((m) => {
       const cell = row.scores[m.id] ?? none;
       const text = cell.score === null || !cell.ci ? score(cell.score) : `${score(cell.score)} ${interval(cell.ci)}`;

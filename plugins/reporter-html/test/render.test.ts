@@ -279,6 +279,58 @@ describe('html render', () => {
     expect(again).toEqual(first);
   });
 
+  it('shows the prompts of the run in the header and of each group in a column', () => {
+    const summary: RunSummary = {
+      experiment: 'docs',
+      run: 'rules',
+      task: 'vqa',
+      model: 'qwen',
+      dataset: 'synthdoc',
+      startedAt: '2026-03-02T08:00:00.000Z',
+      finishedAt: '2026-03-02T08:00:02.000Z',
+      durationMs: 2000,
+      items: { total: 4, succeeded: 4, failed: 0 },
+      prompts: { generic: 2, receipt: 1, 'receipt-ru': 1 },
+      metrics: [{ id: 'anls@1', name: 'anls', version: 1, direction: 'higher', score: 0.75, n: 4, ci: [0.5, 1] }],
+      groups: [
+        {
+          by: ['doc_type'],
+          rows: [
+            { key: { doc_type: 'letter' }, n: 2, prompts: { generic: 2 }, scores: { 'anls@1': { score: 1, ci: [1, 1], n: 2 } } },
+            {
+              key: { doc_type: 'receipt' },
+              n: 2,
+              prompts: { receipt: 1, 'receipt-ru': 1 },
+              scores: { 'anls@1': { score: 0.5, ci: [0, 1], n: 2 } },
+            },
+          ],
+        },
+      ],
+      timing: { latencyMs: null, ttftMs: null },
+      failures: [],
+      worst: null,
+    };
+    const page = renderHtml(summary);
+    tags(page);
+    expect(page).toContain('<span><b>Prompts</b> generic (2), receipt (1), receipt-ru (1)</span>');
+    expect(page).toContain(
+      '<thead><tr><th>doc_type</th><th class="num">n</th><th>Prompts</th><th class="num">anls@1 [95% CI]</th></tr></thead>',
+    );
+    expect(page).toContain(
+      '<tr><td>letter</td><td class="num">2</td><td>generic (2)</td><td class="num">1.0000 [1.0000, 1.0000]</td></tr>',
+    );
+    expect(page).toContain(
+      '<tr><td>receipt</td><td class="num">2</td><td>receipt (1), receipt-ru (1)</td><td class="num">0.5000 [0.0000, 1.0000]</td></tr>',
+    );
+    // A summary from before prompt rules has neither.
+    const old = renderHtml({
+      ...summary,
+      prompts: undefined,
+      groups: [{ by: ['doc_type'], rows: summary.groups[0]!.rows.map(({ prompts: _, ...row }) => row) }],
+    });
+    expect(old).not.toContain('Prompts');
+  });
+
   it('renders a run with nothing scored: no charts, no empty sections', () => {
     const summary: RunSummary = {
       experiment: 'smoke',

@@ -9,7 +9,15 @@ function overview(summary: RunSummary): string {
     `**Dataset** ${summary.dataset}`,
     `**Items** ${total} (${succeeded} succeeded, ${failed} failed)`,
     `**Duration** ${duration(summary.durationMs)}`,
+    ...(summary.prompts && Object.keys(summary.prompts).length ? [`**Prompts** ${promptList(summary.prompts)}`] : []),
   ].join(' · ');
+}
+
+/** `receipt (3), receipt-ru (10)`: each prompt id with the items answered with it. */
+function promptList(prompts: Record<string, number>): string {
+  return Object.entries(prompts)
+    .map(([id, count]) => `${id} (${count})`)
+    .join(', ');
 }
 
 const CI_NOTE =
@@ -23,17 +31,24 @@ function metrics(list: readonly MetricSummary[]): string {
 const none: GroupScore = { score: null, ci: null, n: 0 };
 
 /**
- * One table per grouping: the key fields, n (items in the group), then `score [low, high]` per
- * metric. A metric whose units are not the group's items (parts grouped by a part label, or items
+ * One table per grouping: the key fields, n (items in the group), the prompts the group's items
+ * were asked with (when the summary records them), then `score [low, high]` per metric. A metric whose units are not the group's items (parts grouped by a part label, or items
  * it could not score) gets its own n column next to it.
  */
 function group(summary: GroupSummary, metricIds: readonly string[]): string {
   const ownCount = new Set(metricIds.filter((id) => summary.rows.some((row) => (row.scores[id] ?? none).n !== row.n)));
-  const header = [...summary.by, 'n', ...metricIds.flatMap((id) => (ownCount.has(id) ? [id, `${id} n`] : [id]))];
-  const align = header.map((_, i) => (i < summary.by.length ? 'l' : 'r') as 'l' | 'r');
+  const prompts = summary.rows.some((row) => row.prompts !== undefined);
+  const header = [
+    ...summary.by,
+    'n',
+    ...(prompts ? ['Prompts'] : []),
+    ...metricIds.flatMap((id) => (ownCount.has(id) ? [id, `${id} n`] : [id])),
+  ];
+  const align = header.map((_, i) => (i < summary.by.length || (prompts && i === summary.by.length + 1) ? 'l' : 'r') as 'l' | 'r');
   const rows = summary.rows.map((row) => [
     ...summary.by.map((field) => row.key[field] ?? ''),
     String(row.n),
+    ...(prompts ? [promptList(row.prompts ?? {})] : []),
     ...metricIds.flatMap((id) => {
       const cell = row.scores[id] ?? none;
       const text = scoreWithCi(cell.score, cell.ci);

@@ -93,8 +93,13 @@ describe('vhb-task-ocr bin', () => {
         by: ['doc_type'],
         rows: [
           // One item gives no interval; two items that both score 1 can only resample to 1.
-          { key: { doc_type: 'form' }, n: 1, scores: { 'fixture-exact@1': { score: 0, ci: null, n: 1 } } },
-          { key: { doc_type: 'letter' }, n: 2, scores: { 'fixture-exact@1': { score: 1, ci: [1, 1], n: 2 } } },
+          { key: { doc_type: 'form' }, n: 1, scores: { 'fixture-exact@1': { score: 0, ci: null, n: 1 } }, prompts: { 'ocr-default': 1 } },
+          {
+            key: { doc_type: 'letter' },
+            n: 2,
+            scores: { 'fixture-exact@1': { score: 1, ci: [1, 1], n: 2 } },
+            prompts: { 'ocr-default': 2 },
+          },
         ],
       },
     ]);

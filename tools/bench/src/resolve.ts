@@ -8,7 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { realpathSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -177,11 +177,8 @@ async function publishAll(registry: { publish(tarball: string): Promise<void> },
     const name = stdout.trim().split('\n').pop()!.trim();
     return name.startsWith('/') ? name : join(work, name);
   };
-  const sdk = packageDir('@vhb/sdk');
-  const zod = join(work, 'zod');
-  await cp(realpathSync(join(sdk, 'node_modules/zod')), zod, { recursive: true });
-  await registry.publish(await pack('pnpm', sdk));
-  await registry.publish(await pack('npm', zod));
+  const { publishSdk } = await import('@vhb-tools/registry');
+  await publishSdk(registry, packageDir('@vhb/sdk'), work);
   for (const folder of folders) await registry.publish(await pack('npm', folder));
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { npmPack, packPackage, projectWriter, writeEchoAdapter, writeNpmEntry } from '@vhb-tools/pack-check';
-import { type LocalRegistry, startVerdaccio } from '@vhb-tools/registry';
+import { type LocalRegistry, packSdkDependencies, startVerdaccio } from '@vhb-tools/registry';
 import { main, type Output } from 'vhb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLISHED } from '../src/index.js';
@@ -26,10 +26,8 @@ const run = (cmd: string, args: string[], cwd: string) =>
 beforeAll(async () => {
   work = await fs.mkdtemp(join(tmpdir(), 'vhb-eco-'));
   registry = await startVerdaccio();
-  // The registry has no uplink: publish zod (the SDK's one dependency) beside our packages.
-  const zodCopy = join(work, 'zod');
-  await fs.cp(realpathSync(join(root, 'packages/sdk/node_modules/zod')), zodCopy, { recursive: true });
-  await registry.publish(await npmPack(zodCopy, work));
+  // The registry has no uplink: publish the SDK's dependencies (zod, undici) beside our packages.
+  for (const { tarball } of await packSdkDependencies(join(root, 'packages/sdk'), work)) await registry.publish(tarball);
   const dirs: Record<(typeof PUBLISHED)[number], string> = {
     '@vhb/sdk': 'packages/sdk',
     '@vhb/task-ocr': 'plugins/task-ocr',

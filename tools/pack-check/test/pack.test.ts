@@ -1,15 +1,13 @@
 import { execFile } from 'node:child_process';
-import { realpathSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PluginHost } from '@vhb/core';
-import { type LocalRegistry, startVerdaccio } from '@vhb-tools/registry';
+import { type LocalRegistry, packSdkDependencies, startVerdaccio } from '@vhb-tools/registry';
 import { main, type Output } from 'vhb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  npmPack,
   packPackage,
   projectWriter,
   readPackage,
@@ -65,10 +63,8 @@ describe('prod mode resolves our packages from an npm registry', { timeout: 300_
 
   beforeAll(async () => {
     registry = await startVerdaccio();
-    // The registry is offline (no uplink): publish zod, which the SDK needs, beside our packages.
-    const zodCopy = join(work, 'zod');
-    await fs.cp(realpathSync(join(root, 'packages/sdk/node_modules/zod')), zodCopy, { recursive: true });
-    await registry.publish(await npmPack(zodCopy, work));
+    // The registry is offline (no uplink): publish the SDK's dependencies (zod, undici) beside our packages.
+    for (const { tarball } of await packSdkDependencies(join(root, 'packages/sdk'), work)) await registry.publish(tarball);
     for (const name of published) await registry.publish(tarballs.get(name) as string);
     project = await makeProject(registry.url);
   }, 180_000);

@@ -6,4 +6,4 @@ export { publishWorkspace, selectPackages } from './publish.js';
 export type { LocalRegistry, StartVerdaccioOptions } from './verdaccio.js';
 export { startVerdaccio } from './verdaccio.js';
 export type { WorkspacePackage } from './workspace.js';
-export { workspacePackages } from './workspace.js';
+export { packSdkDependencies, publishSdk, workspacePackages } from './workspace.js';

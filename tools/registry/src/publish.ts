@@ -2,12 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalRegistry, type StartVerdaccioOptions, startVerdaccio } from './verdaccio.js';
-import { assertBuilt, mapLimit, packWorkspacePackage, packZod, type WorkspacePackage, workspacePackages } from './workspace.js';
+import { assertBuilt, mapLimit, packSdkDependencies, packWorkspacePackage, type WorkspacePackage, workspacePackages } from './workspace.js';
 
 export interface PublishWorkspaceOptions extends StartVerdaccioOptions {
   /** Repository root (the folder with `packages/` and `plugins/`). */
   root: string;
-  /** Package names to publish; default all publishable ones. zod comes along whenever `@vhb/sdk` does. */
+  /** Package names to publish; default all publishable ones. the sdk's dependencies (zod, undici) come along whenever `@vhb/sdk` does. */
   only?: readonly string[];
   /** Called with one line per step (packed, published). */
   log?: (line: string) => void;
@@ -16,13 +16,13 @@ export interface PublishWorkspaceOptions extends StartVerdaccioOptions {
 /** A running local registry holding the workspace packages. */
 export interface PublishedWorkspace {
   registry: LocalRegistry;
-  /** `name@version` of everything published, zod included, in publish order. */
+  /** `name@version` of everything published, the sdk's dependencies included, in publish order. */
   published: string[];
 }
 
 /**
  * Starts verdaccio (offline, temp storage unless `storageDir`), packs the chosen workspace
- * packages with `pnpm pack` (plus the sdk's zod with `npm pack`) and publishes them all.
+ * packages with `pnpm pack` (plus the sdk's dependencies with `npm pack`) and publishes them all.
  * The caller stops the registry.
  */
 export async function publishWorkspace(options: PublishWorkspaceOptions): Promise<PublishedWorkspace> {
@@ -41,10 +41,9 @@ export async function publishWorkspace(options: PublishWorkspaceOptions): Promis
     });
     const sdk = chosen.find((pkg) => pkg.name === '@vhb/sdk');
     if (sdk) {
-      const tarball = await packZod(sdk.dir, work);
-      const version = /zod-(.+)\.tgz$/.exec(tarball)?.[1] ?? '?';
-      log(`packed zod@${version}`);
-      tarballs.unshift({ id: `zod@${version}`, tarball });
+      const dependencies = await packSdkDependencies(sdk.dir, work);
+      for (const { id } of dependencies) log(`packed ${id}`);
+      tarballs.unshift(...dependencies);
     }
     registry = await startVerdaccio(options);
     const started = registry;

@@ -77,14 +77,42 @@ export function packWorkspacePackage(pkg: WorkspacePackage, destination: string)
 }
 
 /**
- * Packs the zod that `@vhb/sdk` depends on. npm cannot pack a folder inside pnpm's store layout
- * ("Exit handler never called"), so the folder is copied out first.
+ * Packs the runtime dependencies of `@vhb/sdk` (zod, undici) for a registry without uplinks. npm
+ * cannot pack a folder inside pnpm's store layout ("Exit handler never called"), so each folder is
+ * copied out first. They must have no dependencies of their own (true of zod and undici): a new one
+ * that has some fails here, by name, rather than at install time.
  */
-export async function packZod(sdkDir: string, destination: string): Promise<string> {
-  const zodDir = realpathSync(join(sdkDir, 'node_modules/zod'));
-  const copy = join(destination, 'zod-source');
-  await cp(zodDir, copy, { recursive: true });
-  return pack('npm', copy, destination);
+export async function packSdkDependencies(sdkDir: string, destination: string): Promise<{ id: string; tarball: string }[]> {
+  const { dependencies = {} } = JSON.parse(await readFile(join(sdkDir, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  return Promise.all(
+    Object.keys(dependencies).map(async (name) => {
+      const source = realpathSync(join(sdkDir, 'node_modules', name));
+      const pkg = JSON.parse(await readFile(join(source, 'package.json'), 'utf8')) as { version: string; dependencies?: object };
+      if (Object.keys(pkg.dependencies ?? {}).length > 0) {
+        throw new Error(`@vhb/sdk depends on ${name}, which has dependencies of its own: publish those to the local registry too`);
+      }
+      const copy = join(destination, `${name.replace('/', '+')}-source`);
+      await cp(source, copy, { recursive: true });
+      return { id: `${name}@${pkg.version}`, tarball: await pack('npm', copy, destination) };
+    }),
+  );
+}
+
+/** Packs `@vhb/sdk` (its dist must be built) and its dependencies, and publishes them to `registry`; returns `name@version` of each. */
+export async function publishSdk(
+  registry: { publish(tarball: string): Promise<void> },
+  sdkDir: string,
+  destination: string,
+): Promise<string[]> {
+  const { version } = JSON.parse(await readFile(join(sdkDir, 'package.json'), 'utf8')) as { version: string };
+  const tarballs = [
+    ...(await packSdkDependencies(sdkDir, destination)),
+    { id: `@vhb/sdk@${version}`, tarball: await pack('pnpm', sdkDir, destination) },
+  ];
+  for (const { tarball } of tarballs) await registry.publish(tarball);
+  return tarballs.map(({ id }) => id);
 }
 
 /** Runs `task` over `items`, at most `limit` at a time, keeping the order of the results. */

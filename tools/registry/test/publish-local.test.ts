@@ -74,8 +74,10 @@ describe('publish-local (the built CLI)', () => {
       });
       expect(output).toContain(`.npmrc line:  registry=${url}`);
       expect(output).toMatch(/published @vhb\/sdk@0\.1\.0/);
-      expect(output).toMatch(/published zod@\d+\.\d+\.\d+/); // the sdk's dependency comes along
-      expect(output).toContain('Published 3 packages');
+      // the sdk's dependencies come along
+      expect(output).toMatch(/published zod@\d+\.\d+\.\d+/);
+      expect(output).toMatch(/published undici@\d+\.\d+\.\d+/);
+      expect(output).toContain('Published 4 packages');
       expect(output).toContain(`try:          npm install @vhb/metric-cer --registry ${url}`);
 
       const view = async (pkg: string, field: string) =>

@@ -7,6 +7,8 @@ describe('@vhb-tools/registry', () => {
     expect(Object.keys(mod).sort()).toEqual([
       'findFreePort',
       'npmrcFor',
+      'packSdkDependencies',
+      'publishSdk',
       'publishWorkspace',
       'selectPackages',
       'startVerdaccio',

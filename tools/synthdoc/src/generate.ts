@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateDataset } from './dataset.js';
+import { generateDataset } from '@vhb/dataset-synthdoc';
 
 const usage = `Usage: node tools/synthdoc/dist/generate.js [--out <dir>]
 

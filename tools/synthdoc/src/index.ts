@@ -1,11 +1,3 @@
-export type { Locale, SimpleDate } from './content/locale.js';
-export type { GenerateResult } from './dataset.js';
-export { generateDataset, MANIFEST_FILES } from './dataset.js';
-export type { Measure, Page, PlacedText } from './layout.js';
-export { layout, PAGE, pageText, wrap } from './layout.js';
-export type { ManifestRow } from './manifest.js';
-export type { Block, Cell, DocSpec, DocType, Language, Question } from './model.js';
-export type { SynthDoc } from './plan.js';
-export { buildDocuments, PLAN, SYNTHDOC_SEED } from './plan.js';
-export { mulberry32, Rng } from './prng.js';
-export { canvasMeasure, renderPage } from './render.js';
+// The generator lives in @vhb/dataset-synthdoc; this tool only writes the committed dataset with it.
+export type { GenerateResult } from '@vhb/dataset-synthdoc';
+export { generateDataset, MANIFEST_FILES, SYNTHDOC_SEED } from '@vhb/dataset-synthdoc';

@@ -1,6 +1,6 @@
 import type { RunnerEvent } from '@vhb/runner';
 import { MultiBar, type SingleBar } from 'cli-progress';
-import { seconds } from './format.js';
+import { megabytes, seconds } from './format.js';
 import { type Output, paint } from './output.js';
 
 interface RunState {
@@ -12,6 +12,9 @@ interface RunState {
   fresh: number;
   dataset: string;
   lastPrinted: number;
+  /** Items answered from the response cache, and requests tried again, in this invocation. */
+  cached: number;
+  retries: number;
 }
 
 /** Draws one progress bar per run on a terminal, and a line per quarter of progress elsewhere (CI, pipes). */
@@ -62,14 +65,33 @@ export class Progress {
         `${mark} ${'plugins'.padEnd(this.width)} ${event.resolved} resolved (${event.cached} cached${failed})  ${seconds(event.durationMs)}`,
       );
       for (const environment of event.environments.filter((e) => !e.cached)) {
-        this.print(`  installed ${environment.specs.length} npm plugin${environment.specs.length === 1 ? '' : 's'} into ${environment.dir}`);
+        this.print(
+          `  installed ${environment.specs.length} npm plugin${environment.specs.length === 1 ? '' : 's'} into ${environment.dir}`,
+        );
       }
     } else if (event.type === 'run-start') {
-      this.runs.set(event.run, { started: Date.now(), total: 0, done: 0, fresh: 0, dataset: event.dataset, lastPrinted: 0 });
+      this.runs.set(event.run, {
+        started: Date.now(),
+        total: 0,
+        done: 0,
+        fresh: 0,
+        dataset: event.dataset,
+        lastPrinted: 0,
+        cached: 0,
+        retries: 0,
+      });
     } else if (event.type === 'run-event') {
       this.onRunEvent(event.run, event.event);
     } else if (event.type === 'run-end') {
       this.onRunEnd(event);
+    } else if (event.type === 'run-uploaded') {
+      this.print(
+        `  ${this.label(event.run)} results uploaded to ${event.to}: ${event.uploaded} files (${megabytes(event.bytes)}), ${event.unchanged} unchanged`,
+      );
+    } else if (event.type === 'run-upload-failed') {
+      this.print(
+        `${this.pc.yellow('⚠')} ${this.label(event.run)} upload to ${event.to} failed (the results stay on disk): ${event.message}`,
+      );
     }
   };
 
@@ -82,12 +104,29 @@ export class Progress {
       state.bar = this.multibar?.create(event.total, event.done, this.payload(run, state));
     } else if (event.type === 'item') {
       state.done = event.done;
-      state.fresh += 1;
+      if (event.cached) state.cached += 1;
+      else state.fresh += 1;
       state.bar?.update(event.done, this.payload(run, state));
       const quarter = Math.floor((4 * event.done) / Math.max(1, event.total));
       if (!this.multibar && quarter > state.lastPrinted && event.done < event.total) {
         state.lastPrinted = quarter;
         this.output.err(`  ${this.label(run)} ${event.done}/${event.total}  ${this.rate(state)}`);
+      }
+    } else if (event.type === 'sync-start') {
+      this.print(`  ${this.label(run)} syncing dataset ${event.dataset}: ${event.total} files, ${megabytes(event.bytes)}`);
+    } else if (event.type === 'sync-done') {
+      const fetched = event.downloaded + event.resumed;
+      const here = event.cached + event.verified;
+      this.print(
+        `  ${this.label(run)} dataset ${event.dataset} synced: ${fetched} fetched (${megabytes(event.bytesDownloaded)}), ${here} already here  ${seconds(event.durationMs)}`,
+      );
+    } else if (event.type === 'retry') {
+      state.retries += 1;
+      // The first retry of a run is worth a line (a rate limit, a flaky server); the count goes on the run's last line.
+      if (state.retries === 1) {
+        this.print(
+          `${this.pc.yellow('↻')} ${run}: item ${event.id}: ${event.code}, retrying in ${seconds(event.waitMs)} (attempt ${event.attempt + 1})`,
+        );
       }
     } else if (event.type === 'log' && event.level === 'warn') {
       this.print(`${this.pc.yellow('⚠')} ${run}: ${event.message}`);
@@ -100,7 +139,9 @@ export class Progress {
     const label = this.label(outcome.run);
     if (outcome.status === 'ok' && state) {
       const failed = outcome.summary?.items.failed ? this.pc.yellow(`  ${outcome.summary.items.failed} failed`) : '';
-      const line = `${this.pc.green('✔')} ${label} ${state.dataset}  ${state.done}/${state.total}  ${this.rate(state)}  ${seconds(outcome.durationMs)}${failed}`;
+      const notes = [state.cached ? `${state.cached} from cache` : '', state.retries ? `${state.retries} retries` : ''].filter(Boolean);
+      const extra = notes.length ? `  (${notes.join(', ')})` : '';
+      const line = `${this.pc.green('✔')} ${label} ${state.dataset}  ${state.done}/${state.total}  ${this.rate(state)}  ${seconds(outcome.durationMs)}${failed}${extra}`;
       if (state.bar) {
         state.bar.update(state.done, this.payload(outcome.run, state, this.pc.green('✔')));
         state.bar.stop();

@@ -5,6 +5,7 @@ import type { Diagnostic, SourcePosition } from './diagnostics.js';
 import { issuesToDiagnostics } from './issues.js';
 import { locateField } from './locate.js';
 import { applyOverlay } from './merge.js';
+import { checkEntry } from './prompt-checks.js';
 import { type RegistryEntries, type RegistryKind, registryEntrySchemas } from './schemas.js';
 import { displayPath, readYamlFile, type YamlFile } from './yaml-file.js';
 
@@ -75,6 +76,8 @@ export function buildEntry(
     return { failed: { kind, name, diagnostics: issuesToDiagnostics(parsed.error.issues, { schema, value, files, docsHint }) } };
   }
   const data = parsed.data as RegistryEntries[typeof kind];
+  const problems = checkEntry(kind, data, files);
+  if (problems.length) return { failed: { kind, name, diagnostics: problems } };
   // The base file stands for the entry unless the overlay is what declares its name.
   const { position } = locateField([...files].reverse(), merged.name === undefined ? [] : ['name'], true);
   return { entry: { kind, name: data.name, entry: data, files, position } };

@@ -17,13 +17,21 @@ const one = (field: string, kind: RegistryKind, name: string | undefined, packag
 const each = (field: string, kind: RegistryKind, names: readonly string[] | undefined): Reference[] =>
   (names ?? []).map((name, i) => ({ field: [field, i], kind, name }));
 
+const rules = (list: readonly { prompt: string }[] | undefined): Reference[] =>
+  (list ?? []).map((rule, i) => ({ field: ['prompts', i, 'prompt'], kind: 'prompts', name: rule.prompt }));
+
 type ReferenceTable = { [K in RegistryKind]: (entry: RegistryEntries[K]) => Reference[] };
 
 /** Which fields of each kind name which other kind: the edges `validatePlan` walks. */
 const table: ReferenceTable = {
   packages: () => [],
   prompts: () => [],
-  tasks: (task) => [...one('package', 'packages', task.package, 'task'), ...each('requires', 'packages', task.requires)],
+  tasks: (task) => [
+    ...one('package', 'packages', task.package, 'task'),
+    ...each('requires', 'packages', task.requires),
+    ...one('default_prompt', 'prompts', task.default_prompt),
+    ...rules(task.prompts),
+  ],
   models: (model) => one('adapter', 'packages', model.adapter, 'adapter'),
   datasets: (dataset) => one('package', 'packages', dataset.package, 'dataset'),
   metrics: (metric) => one('package', 'packages', metric.package, 'metric'),
@@ -33,6 +41,7 @@ const table: ReferenceTable = {
     ...one('model', 'models', run.model),
     ...one('dataset', 'datasets', run.dataset),
     ...one('prompt', 'prompts', run.prompt),
+    ...rules(run.prompts),
     ...(run.metrics ?? []).map((metric, i): Reference => {
       const field = typeof metric === 'string' ? ['metrics', i] : ['metrics', i, 'name'];
       return { field, kind: 'metrics', name: parseMetricRef(metric).name };

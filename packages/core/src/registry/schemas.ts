@@ -1,4 +1,4 @@
-import { z } from '@vhb/sdk';
+import { datasetSelectionSchema, z } from '@vhb/sdk';
 import { isVersionRange } from './version-range.js';
 
 /** What every registry entry name must look like. */
@@ -50,6 +50,22 @@ export type PackageEntry = z.infer<typeof packageEntrySchema>;
 
 // ---------- tasks, models, datasets, prompts, metrics, reports ----------
 
+const promptScalarSchema = z.union([z.string(), z.number(), z.boolean()]);
+
+/**
+ * One prompt rule: the prompt for the items its `when` matches. `when` keys: `task`, `model`,
+ * `dataset` (the run's names) and item metadata keys (`doc_type`, or `metadata.doc_type`); each
+ * value is the value wanted or a list of allowed values. No `when`: the fallback.
+ */
+export const promptRuleSchema = z.strictObject({
+  prompt: nameSchema,
+  when: z.record(z.string().min(1), z.union([promptScalarSchema, z.array(promptScalarSchema).min(1)])).optional(),
+});
+export type PromptRuleEntry = z.infer<typeof promptRuleSchema>;
+
+/** A list of prompt rules: per item, the matching rule with the most conditions wins (see docs/registries.md#prompt-rules). */
+const promptRulesSchema = z.array(promptRuleSchema).min(1);
+
 /** A task type (ocr, vqa, ...): the first level of the task registry. */
 export const mlTaskSchema = z.strictObject({
   name: nameSchema,
@@ -59,7 +75,10 @@ export const mlTaskSchema = z.strictObject({
   /** Other package entries the task needs installed. */
   requires: names.optional(),
   supported_metrics: names,
-  default_prompt: z.string().optional(),
+  /** Prompt of the task's runs that name none; `prompts` (rules) instead, not both. */
+  default_prompt: nameSchema.optional(),
+  /** Prompt rules of the task's runs that name none: per item, the most specific matching rule. */
+  prompts: promptRulesSchema.optional(),
   /** Options of the task plugin (checked against its own schema at run time), e.g. classification labels. */
   options: z.record(z.string(), z.unknown()).optional(),
 });
@@ -74,6 +93,20 @@ export const modelResourcesSchema = z.strictObject({
   backend: z.string().optional(),
 });
 
+/** How `vhb serve` starts the model's engine as a child process (`vllm serve`, SGLang's launch_server). */
+export const modelServeSchema = z.strictObject({
+  /** Program and arguments; `{port}` (and `{host}`) are filled in, e.g. `[vllm, serve, Qwen/Qwen2-VL-7B-Instruct, --port, "{port}"]`. */
+  command: z.array(z.string()).min(1),
+  /** Port the engine listens on; default: a free one. */
+  port: z.number().int().min(0).max(65535).optional(),
+  /** Path polled until the engine answers 200; default `/health`. */
+  health_path: z.string().startsWith('/').optional(),
+  /** NAMES of environment variables the engine needs (values come from the environment only, masked in logs). */
+  env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')).optional(),
+  /** How long loading waits for the health endpoint, in ms. */
+  startup_timeout_ms: z.number().int().positive().optional(),
+});
+
 export const modelSchema = z.strictObject({
   name: nameSchema,
   description: z.string().optional(),
@@ -86,6 +119,8 @@ export const modelSchema = z.strictObject({
   /** Adapter options, validated by the adapter's own schema. */
   options: optionsSchema.optional(),
   resources: modelResourcesSchema.optional(),
+  /** Lets `vhb serve` start the engine on load; the model is then served at the gateway (see @vhb/gateway). */
+  serve: modelServeSchema.optional(),
 });
 export type Model = z.infer<typeof modelSchema>;
 
@@ -94,18 +129,33 @@ export const datasetSchema = z.strictObject({
   description: z.string().optional(),
   /** Package entry of the dataset iterator plugin. */
   package: nameSchema,
-  /** Folder of the dataset, relative to the project root. */
+  /** Folder of the dataset, relative to the project root; with `sync`, the local copy synced into it. */
   path: z.string().min(1),
   options: optionsSchema.optional(),
   languages: z.array(z.string()).optional(),
+  /** Bring `path` up to a dataset stored elsewhere before each run (only missing or changed files move). */
+  sync: z
+    .strictObject({
+      /** Where the dataset and its `vhb-dataset.json` manifest live: `s3://bucket/prefix`, or a folder. Credentials come from the environment. */
+      from: z.string().min(1),
+      /** Files fetched at once (default 4). */
+      concurrency: z.number().int().positive().optional(),
+      /** `stamp` (default) re-hashes a cached file only when its size or mtime changed; `full` re-hashes every file. */
+      verify: z.enum(['stamp', 'full']).optional(),
+    })
+    .optional(),
 });
 export type Dataset = z.infer<typeof datasetSchema>;
 
 export const promptSchema = z.strictObject({
   name: nameSchema,
   description: z.string().optional(),
+  /** Template of the system message; variables as in `user`. */
   system: z.string().optional(),
+  /** Template of the user message: `{{question}}`, `{{id}}`, `{{task}}`, `{{model}}`, `{{dataset}}`, `{{metadata.<key>}}`. */
   user: z.string(),
+  /** Further variables the task plugin fills itself (classification's `labels`). */
+  variables: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'must be a variable name (letters, digits, "_", "-")')).optional(),
 });
 export type Prompt = z.infer<typeof promptSchema>;
 
@@ -167,6 +217,23 @@ export const generationSchema = z.strictObject({
   seed: z.number().int().optional(),
 });
 
+/** How a run drives its model: retries, per-item timeout, response cache, concurrency (see the README). */
+export const runInferenceSchema = z.strictObject({
+  /** Requests at most per item, the first included (default 6: five retries). */
+  max_attempts: z.number().int().min(1).optional(),
+  /** Base of the exponential backoff with full jitter, in ms (default 500). */
+  backoff_ms: z.number().int().min(0).optional(),
+  /** Cap of one wait between attempts, a server's Retry-After included, in ms (default 30000). */
+  max_backoff_ms: z.number().int().min(0).optional(),
+  /** Wall-clock limit for one item, every attempt and wait included, in ms (default 600000). */
+  item_timeout_ms: z.number().int().positive().optional(),
+  /** Look answers up in, and save them to, the response cache under the cache folder (default true). */
+  cache: z.boolean().optional(),
+  /** Requests in flight at once to this run's model, shared with the plan's other runs of the model (default: the adapter's). */
+  concurrency: z.number().int().positive().optional(),
+});
+export type RunInference = z.infer<typeof runInferenceSchema>;
+
 /** One model on one dataset with some metrics: the second level of the task registry. */
 export const runTaskSchema = z.strictObject({
   name: nameSchema,
@@ -174,7 +241,10 @@ export const runTaskSchema = z.strictObject({
   task: nameSchema,
   model: nameSchema,
   dataset: nameSchema,
+  /** One prompt for every item; `prompts` (rules) instead, not both. Default: the task entry's. */
   prompt: nameSchema.optional(),
+  /** Prompt rules: per item, the most specific matching rule's prompt (see docs/registries.md#prompt-rules). */
+  prompts: promptRulesSchema.optional(),
   /** Task plugin options for this run, merged over the task entry's `options`. */
   task_options: z.record(z.string(), z.unknown()).optional(),
   metrics: z.array(runMetricSchema).optional(),
@@ -182,8 +252,14 @@ export const runTaskSchema = z.strictObject({
   generation: generationSchema.optional(),
   /** Each entry is one grouping: a field, or several fields grouped together. */
   group_by: z.array(z.union([z.string(), z.array(z.string()).min(1)])).optional(),
-  /** Only the first N items of the dataset. */
+  /** Only the first N items of the dataset (after filter and shuffle). */
   limit: z.number().int().positive().optional(),
+  /** Only items whose fields match: `{ doc_type: receipt, language: [en, ru] }` (a list is any of; metadata keys or id/image/question). */
+  filter: datasetSelectionSchema.shape.filter,
+  /** A seeded shuffle of the items (a shuffle buffer of `buffer` items; the same seed gives the same order). */
+  shuffle: datasetSelectionSchema.shape.shuffle,
+  /** Retries, per-item timeout, response cache and concurrency of the inference stage. */
+  inference: runInferenceSchema.optional(),
 });
 export type RunTask = z.infer<typeof runTaskSchema>;
 
@@ -195,6 +271,8 @@ export const experimentPlanSchema = z.strictObject({
   parallelism: z.number().int().min(1).default(1),
   runs: names.min(1),
   reports: names.optional(),
+  /** Upload each finished run's results folder to `<to>/<plan>/<run>/` (s3://bucket/prefix, or a folder); only changed files move. */
+  upload: z.strictObject({ to: z.string().min(1) }).optional(),
 });
 export type ExperimentPlan = z.infer<typeof experimentPlanSchema>;
 

@@ -19,6 +19,19 @@ export function fieldOf(record: PredictionRecord, field: string): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
+/**
+ * How many items used each prompt id, ids in code-unit order (`(none)` for records without one):
+ * which prompt a group, or a run, was answered with.
+ */
+export function promptCounts(prompts: Iterable<string | undefined>): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const prompt of prompts) {
+    const id = prompt === undefined || prompt === '' ? '(none)' : prompt;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 interface Cell extends ScoreSample {
   /** The item whose units were added last: a new item opens a new cluster. */
   last: string | undefined;
@@ -105,12 +118,14 @@ export function groupFigures(
     // An item counts in its own row even where a metric failed on it.
     if (wholeItem) rows.row(itemKey).items.add(record.id);
   }
+  const promptOf = new Map(records.map((record) => [record.id, record.prompt]));
   const base = options.seed ?? 0;
   const summaryRows: GroupRow[] = [...rows.byName.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, row]) => ({
       key: row.key,
       n: row.items.size,
+      prompts: promptCounts([...row.items].map((id) => promptOf.get(id))),
       scores: Object.fromEntries(
         metrics.map((use) => {
           const cell = row.cells.get(use.id);

@@ -1,13 +1,18 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
+import { promptCounts } from '../aggregate/group.js';
 import { worstItems } from '../aggregate/worst.js';
 import { type DatasetItem, datasetItemSchema } from '../data.js';
+import { selectItems } from '../dataset-select.js';
 import { VhbError } from '../errors.js';
 import type { Logger, PluginContext } from '../plugins.js';
+import { bindRunVariables, type PromptContext, selectPrompt } from '../prompt.js';
 import { summariseTimes } from '../stats.js';
 import type { RunSummary } from '../summary.js';
+import { ResponseCache } from './cache.js';
 import { type MetricUse, metricId, scoreItems, summariseGroups, summariseMetrics, writeMetrics } from './evaluation.js';
-import { runInference } from './inference.js';
+import { type InferenceInput, runInference } from './inference.js';
+import { ModelLimiter } from './limiter.js';
 import { parseOptions } from './options.js';
 import type { RunEvent, RunPlugins, RunSpec } from './spec.js';
 
@@ -15,6 +20,15 @@ export interface ExecuteOptions {
   onEvent?: (event: RunEvent) => void;
   signal?: AbortSignal;
   env?: Record<string, string | undefined>;
+  /**
+   * The concurrency limit of the run's model, shared with the other runs of a plan that use it.
+   * Without one (a task's bin running one run alone), the session's own concurrency is the limit.
+   */
+  limiter?: ModelLimiter;
+  /** Random numbers in [0, 1) for the retry jitter (Math.random by default). */
+  random?: () => number;
+  /** Ask every item again instead of answering from the response cache (new answers still go into it): `vhb run --fresh`. */
+  refreshCache?: boolean;
 }
 
 /** File names inside a run's results folder. */
@@ -32,19 +46,21 @@ function eventLogger(onEvent: (event: RunEvent) => void): Logger {
   };
 }
 
-async function collectItems(spec: RunSpec, plugins: RunPlugins, ctx: PluginContext): Promise<DatasetItem[]> {
+/** The dataset's items, each checked (shape, image inside the root) and the first of each id kept. */
+async function* checkedItems(spec: RunSpec, plugins: RunPlugins, ctx: PluginContext): AsyncGenerator<DatasetItem> {
   const options = parseOptions(plugins.dataset, spec.dataset.options);
   const root = resolve(spec.dataset.root);
-  const items: DatasetItem[] = [];
   const seen = new Set<string>();
+  let index = 0;
   for await (const raw of plugins.dataset.items({ root }, options, ctx)) {
+    index += 1;
     const parsed = datasetItemSchema.safeParse(raw);
     if (!parsed.success) {
       const id = (raw as { id?: unknown })?.id;
       const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
       throw new VhbError(
         'VHB_E_DATASET_ITEM',
-        `dataset "${spec.dataset.name}" item ${items.length + 1}${id ? ` (id ${String(id)})` : ''} is malformed: ${problems}`,
+        `dataset "${spec.dataset.name}" item ${index}${id ? ` (id ${String(id)})` : ''} is malformed: ${problems}`,
         {
           hint: 'fix that row of the dataset manifest',
         },
@@ -63,10 +79,16 @@ async function collectItems(spec: RunSpec, plugins: RunPlugins, ctx: PluginConte
     if (seen.has(item.id)) ctx.logger.warn(`dataset "${spec.dataset.name}": duplicate item id ${item.id}; the later one is ignored`);
     else {
       seen.add(item.id);
-      items.push(item);
+      yield item;
     }
-    if (spec.dataset.limit && items.length >= spec.dataset.limit) break;
   }
+}
+
+/** The run's items: checked, then filtered, shuffled (seeded) and limited as the spec says, streaming. */
+async function collectItems(spec: RunSpec, plugins: RunPlugins, ctx: PluginContext): Promise<DatasetItem[]> {
+  const { filter, shuffle, limit } = spec.dataset;
+  const items: DatasetItem[] = [];
+  for await (const item of selectItems(checkedItems(spec, plugins, ctx), { filter, shuffle, limit })) items.push(item);
   return items;
 }
 
@@ -87,6 +109,18 @@ function metricUses(plugins: RunPlugins, spec: RunSpec): MetricUse[] {
 }
 
 /**
+ * The prompt of every item: the spec's rules (most specific match per item), else its one prompt,
+ * else the task's default; `{{task}}`, `{{model}}` and `{{dataset}}` filled with the run's names.
+ */
+function promptChoice(spec: RunSpec, plugins: RunPlugins): Pick<InferenceInput, 'prompt' | 'promptFor'> {
+  const context: PromptContext = { task: spec.task.name, model: spec.model.model, dataset: spec.dataset.name };
+  const prompt = bindRunVariables(spec.prompt ?? plugins.task.defaultPrompt, context);
+  if (!spec.promptRules?.length) return { prompt };
+  const rules = spec.promptRules.map((rule) => ({ ...rule, prompt: bindRunVariables(rule.prompt, context) }));
+  return { prompt, promptFor: (item) => selectPrompt(rules, item, context) };
+}
+
+/**
  * Runs one resolved run end to end: inference (resumable), evaluation, aggregation, reports.
  * Everything answered is on disk as soon as it is answered; a second call redoes no finished item.
  */
@@ -103,17 +137,38 @@ export async function executeRun(spec: RunSpec, plugins: RunPlugins, options: Ex
 
   onEvent({ type: 'stage', stage: 'inference' });
   const items = await collectItems(spec, plugins, ctx);
+  // Alone (a task's bin), an explicit `inference.concurrency` still bounds the run.
+  const explicit = spec.inference?.concurrency;
+  const limiter = options.limiter ?? (explicit === undefined ? undefined : new ModelLimiter(explicit));
   const adapterCtx = { ...ctx, model: { name: spec.model.model, modelId: spec.model.modelId, endpoint: spec.model.endpoint } };
   const records = await runInference({
     items,
     task: plugins.task,
     taskOptions,
-    prompt: spec.prompt ?? plugins.task.defaultPrompt,
+    ...promptChoice(spec, plugins),
     settings: spec.settings,
     openSession: () => plugins.adapter.open(adapterOptions, adapterCtx),
     predictionsPath: join(spec.outDir, RESULT_FILES.predictions),
     signal: options.signal,
     onEvent,
+    ...(spec.inference ? { inference: spec.inference } : {}),
+    ...(spec.cacheDir
+      ? {
+          cache: {
+            store: new ResponseCache(spec.cacheDir),
+            model: {
+              adapter: plugins.adapter.name,
+              model: spec.model.model,
+              modelId: spec.model.modelId,
+              endpoint: spec.model.endpoint,
+              adapterIdentity: plugins.adapter.identity ? plugins.adapter.identity(adapterOptions, adapterCtx) : adapterOptions,
+            },
+          },
+        }
+      : {}),
+    ...(limiter ? { limiter } : {}),
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.refreshCache ? { refreshCache: true } : {}),
   });
 
   onEvent({ type: 'stage', stage: 'evaluation' });
@@ -134,6 +189,7 @@ export async function executeRun(spec: RunSpec, plugins: RunPlugins, options: Ex
     finishedAt: finishedAt.toISOString(),
     durationMs: finishedAt.getTime() - startedAt.getTime(),
     items: { total: items.length, succeeded: current.length - failed.length, failed: failed.length + (items.length - current.length) },
+    prompts: promptCounts(current.map((record) => record.prompt)),
     metrics: summariseMetrics(table, metrics),
     groups: summariseGroups(current, table, metrics, spec.groupBy),
     timing: {

@@ -64,7 +64,13 @@ export async function runTaskBin(task: TaskPlugin<any>, argv = process.argv.slic
     };
     const summary = await executeRun(file.spec, plugins, {
       onEvent: (event) => {
-        if (event.type === 'item') process.stderr.write(`${event.done}/${event.total} ${event.id}${event.ok ? '' : ' (failed)'}\n`);
+        if (event.type === 'item') {
+          const notes = [event.ok ? '' : ' (failed)', event.cached ? ' (cached)' : ''].join('');
+          process.stderr.write(`${event.done}/${event.total} ${event.id}${notes}\n`);
+        }
+        if (event.type === 'retry') {
+          process.stderr.write(`retry: item ${event.id} attempt ${event.attempt} failed (${event.code}); next in ${event.waitMs} ms\n`);
+        }
         if (event.type === 'log' && event.level !== 'debug') process.stderr.write(`${event.level}: ${event.message}\n`);
       },
     });

@@ -1,0 +1,15 @@
+export type { StorageErrorCode } from './errors.js';
+export { storageErrorCodes } from './errors.js';
+export { assertKey, joinKey, relativePathProblem } from './keys.js';
+export { LocalStorage } from './local.js';
+export type { Manifest, ManifestFile } from './manifest.js';
+export { MANIFEST_FILE, manifestSchema, parseManifest, readManifest, SYNC_STATE_DIR } from './manifest.js';
+export { maskSecrets, SECRET_ENV_VARS } from './mask.js';
+export { openStorage } from './open.js';
+export type { S3Credentials, S3StorageOptions } from './s3.js';
+export { S3Storage, s3Settings } from './s3.js';
+export type { GetOptions, PutBody, PutOptions, Storage, StoredObject } from './storage.js';
+export type { SyncEvent, SyncFileStatus, SyncOptions, SyncResult } from './sync.js';
+export { syncDataset } from './sync.js';
+export type { UploadEvent, UploadOptions, UploadResult } from './upload.js';
+export { buildManifest, uploadDataset, uploadResults } from './upload.js';

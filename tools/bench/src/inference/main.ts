@@ -1,0 +1,289 @@
+#!/usr/bin/env node
+/**
+ * `bench:inference`: requests per second at concurrency 64 against the test engine answering at
+ * once, in one run: (a) autocannon, (b) a bare undici Pool (the baseline), (c) the runner
+ * (`executeRun`, every prediction written to predictions.jsonl) and (d) the runner through the
+ * gateway; then the TTFT the runner measures against the delay the engine was told to add.
+ * The engine and the gateway run in their own processes, as in real use.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { percentiles } from '@vhb/sdk';
+import {
+  autocannonPhase,
+  cpuMeter,
+  fetchPhase,
+  type PhaseResult,
+  poolPhase,
+  type RunnerResult,
+  runnerPhase,
+  writeDataset,
+} from './phases.js';
+import { type ServerProcess, startEngineProcess, startGatewayProcess } from './processes.js';
+
+/** The issue's goals, as fractions of the undici Pool baseline, and for the TTFT error. */
+export const GOALS = { runner: 0.9, gateway: 0.6, ttftP99Ms: 2 } as const;
+/** The delay the engine adds before the first token in the TTFT phase. */
+export const TTFT_MS = 20;
+
+export interface InferenceOptions {
+  /** Requests (items) timed per phase. */
+  requests: number;
+  /** Connections and requests in flight in the throughput phases. */
+  concurrency: number;
+  /** Items of the TTFT phase. */
+  ttftItems: number;
+  /** Concurrency of the TTFT phase. */
+  ttftConcurrency: number;
+  /** Also time the global fetch. */
+  fetch: boolean;
+}
+
+export const DEFAULTS: InferenceOptions = { requests: 60_000, concurrency: 64, ttftItems: 500, ttftConcurrency: 8, fetch: true };
+/** `--quick`: tiny sizes, for the test. */
+export const QUICK: Partial<InferenceOptions> = { requests: 400, ttftItems: 40, fetch: false };
+
+/** Percentiles of the TTFT error (measured − {@link TTFT_MS}), in ms, over `measured` items. */
+export interface TtftStats {
+  measured: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  min: number;
+  max: number;
+}
+
+export interface InferenceResult {
+  options: InferenceOptions;
+  autocannon: PhaseResult;
+  pool: PhaseResult;
+  fetch?: PhaseResult;
+  runner: RunnerResult;
+  gateway: RunnerResult;
+  ttft: TtftStats & { items: number; lines: number; warm: TtftStats };
+  load: [number, number];
+}
+
+/** Statistics of the TTFT error (measured − the engine's delay) over the records that have a TTFT. */
+function errorStats(records: RunnerResult['records']): TtftStats {
+  const errors = records.flatMap((r) => (r.timing?.ttftMs == null ? [] : [r.timing.ttftMs - TTFT_MS]));
+  const [p50, p90, p99] = errors.length === 0 ? [Number.NaN, Number.NaN, Number.NaN] : (percentiles(errors, [50, 90, 99]) as number[]);
+  return {
+    measured: errors.length,
+    p50: p50 as number,
+    p90: p90 as number,
+    p99: p99 as number,
+    min: errors.length === 0 ? Number.NaN : Math.min(...errors),
+    max: errors.length === 0 ? Number.NaN : Math.max(...errors),
+  };
+}
+
+/**
+ * TTFT error over every item, and over the items after the first `concurrency` (dataset ids
+ * q0..q{c-1}, the first request of each connection, which also pays the TCP connect and undici's
+ * parser set-up).
+ */
+function ttftStats(run: RunnerResult, concurrency: number): InferenceResult['ttft'] {
+  const later = run.records.filter((r) => Number(r.id.slice(1)) >= concurrency);
+  return { items: run.items, lines: run.lines, ...errorStats(run.records), warm: errorStats(later) };
+}
+
+/** Runs every phase; the servers are stopped and the temporary folder removed whatever happens. */
+export async function runInferenceBench(options: InferenceOptions): Promise<InferenceResult> {
+  const work = await mkdtemp(join(tmpdir(), 'vhb-bench-inference-'));
+  const servers: ServerProcess[] = [];
+  const start = loadavg()[0] as number;
+  try {
+    const warmItems = Math.max(options.concurrency * 2, Math.round(options.requests / 10));
+    await writeDataset(join(work, 'data-warm'), warmItems);
+    await writeDataset(join(work, 'data'), options.requests);
+    await writeDataset(join(work, 'data-ttft'), options.ttftItems);
+
+    const engine = await startEngineProcess();
+    servers.push(engine);
+    const meter = cpuMeter({ engine: engine.pid });
+    const a = await autocannonPhase(engine.baseUrl, options.requests, options.concurrency, meter);
+    const b = await poolPhase(engine.baseUrl, options.requests, options.concurrency, meter);
+    const f = options.fetch ? await fetchPhase(engine.baseUrl, Math.round(options.requests / 5), options.concurrency, meter) : undefined;
+
+    const runner = async (baseUrl: string, name: string, meter: ReturnType<typeof cpuMeter>) => {
+      const common = { baseUrl, concurrency: options.concurrency, stream: false };
+      await runnerPhase({ ...common, datasetDir: join(work, 'data-warm'), items: warmItems, outDir: join(work, `${name}-warm`) });
+      return runnerPhase({ ...common, datasetDir: join(work, 'data'), items: options.requests, outDir: join(work, name), meter });
+    };
+    const c = await runner(engine.baseUrl, 'runner', meter);
+    const gateway = await startGatewayProcess(work, engine.baseUrl, 'test-model');
+    servers.push(gateway);
+    const d = await runner(gateway.baseUrl, 'gateway', cpuMeter({ engine: engine.pid, gateway: gateway.pid }));
+    await gateway.stop();
+    await engine.stop();
+
+    const slow = await startEngineProcess({ ttftMs: TTFT_MS });
+    servers.push(slow);
+    const t = await runnerPhase({
+      baseUrl: slow.baseUrl,
+      datasetDir: join(work, 'data-ttft'),
+      items: options.ttftItems,
+      outDir: join(work, 'ttft'),
+      concurrency: options.ttftConcurrency,
+      stream: true,
+    });
+    return {
+      options,
+      autocannon: a,
+      pool: b,
+      ...(f ? { fetch: f } : {}),
+      runner: c,
+      gateway: d,
+      ttft: ttftStats(t, options.ttftConcurrency),
+      load: [start, loadavg()[0] as number],
+    };
+  } finally {
+    for (const server of servers) await server.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const pct = (n: number): string => `${(n * 100).toFixed(1)}%`;
+const ms = (n: number): string => `${n >= 0 ? '+' : ''}${n.toFixed(2)} ms`;
+
+/** Aligns rows of cells into columns two spaces apart. */
+function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] as number)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** The report: each phase's rate, the ratios against the Pool baseline, the goals, the TTFT error. */
+export function formatInference(result: InferenceResult): string {
+  const { options, pool } = result;
+  const vs = (phase: PhaseResult) => pct(phase.rate / pool.rate);
+  const goal = (phase: PhaseResult, fraction: number) =>
+    `≥ ${Math.round(fraction * 100)}% of (b): ${phase.rate / pool.rate >= fraction ? 'met' : 'NOT met'}`;
+  const written = (run: RunnerResult) =>
+    `${int(run.lines)}/${int(run.items)} lines${run.lines === run.items ? '' : ' ✖'}${run.errors > 0 ? `, ${int(run.errors)} errors` : ''}`;
+  const plain = (phase: PhaseResult) =>
+    `${int(phase.requests)} in ${phase.seconds.toFixed(2)} s${phase.errors > 0 ? `, ${int(phase.errors)} errors` : ''}`;
+  const cpu = (phase: PhaseResult) =>
+    ['client', 'gateway', 'engine']
+      .filter((name) => name in phase.cpu)
+      .map((name) => {
+        const value = phase.cpu[name];
+        return value === null || value === undefined ? '?' : value.toFixed(0);
+      })
+      .join(' / ');
+  const rows = [
+    ['phase', 'client', 'req/s', 'vs (b)', 'CPU µs/req', 'timed', 'goal'],
+    [
+      '(a)',
+      'autocannon → engine',
+      int(result.autocannon.rate),
+      vs(result.autocannon),
+      cpu(result.autocannon),
+      plain(result.autocannon),
+      '-',
+    ],
+    ['(b)', 'undici Pool → engine (baseline)', int(pool.rate), '100.0%', cpu(pool), plain(pool), '-'],
+    ...(result.fetch
+      ? [['', 'global fetch → engine', int(result.fetch.rate), vs(result.fetch), cpu(result.fetch), plain(result.fetch), '-']]
+      : []),
+    [
+      '(c)',
+      'runner → engine',
+      int(result.runner.rate),
+      vs(result.runner),
+      cpu(result.runner),
+      `${plain(result.runner)}, predictions.jsonl ${written(result.runner)}`,
+      goal(result.runner, GOALS.runner),
+    ],
+    [
+      '(d)',
+      'runner → gateway → engine',
+      int(result.gateway.rate),
+      vs(result.gateway),
+      cpu(result.gateway),
+      `${plain(result.gateway)}, predictions.jsonl ${written(result.gateway)}`,
+      goal(result.gateway, GOALS.gateway),
+    ],
+  ];
+  const t = result.ttft;
+  const ttftMet = t.measured > 0 && Math.abs(t.p99) <= GOALS.ttftP99Ms;
+  return [
+    `VLMHyperBench inference benchmark: concurrency ${options.concurrency}, ${int(options.requests)} requests per phase after a warm-up, test engine answering at once`,
+    `node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), load average ${result.load[0].toFixed(2)} at start, ${result.load[1].toFixed(2)} at end`,
+    `the engine and the gateway each run in their own process; client, engine (and gateway) share the ${cpus().length} CPUs, so figures are noisy: compare runs on a quiet machine`,
+    'every request: one user message, no image, not streamed, a 5-token answer; (c) and (d) time the inference stage (inference-start to the last prediction written)',
+    'CPU µs/req: CPU time per request of each process in the timed part, client / gateway / engine (less sensitive to other load than req/s)',
+    '',
+    ...table(rows),
+    '',
+    `TTFT accuracy: engine delay ${TTFT_MS} ms, runner streaming at concurrency ${options.ttftConcurrency}, ${int(t.items)} items, predictions.jsonl ${int(t.lines)}/${int(t.items)} lines, ${int(t.measured)} with a TTFT`,
+    `measured − ${TTFT_MS} ms: p50 ${ms(t.p50)}, p90 ${ms(t.p90)}, p99 ${ms(t.p99)} (min ${ms(t.min)}, max ${ms(t.max)}); goal |p99| ≤ ${GOALS.ttftP99Ms} ms: ${ttftMet ? 'met' : 'NOT met'}`,
+    `without each connection's first request (the first ${options.ttftConcurrency} items, which also connect): ${int(t.warm.measured)} items, p50 ${ms(t.warm.p50)}, p90 ${ms(t.warm.p90)}, p99 ${ms(t.warm.p99)} (max ${ms(t.warm.max)}): ${t.warm.measured > 0 && Math.abs(t.warm.p99) <= GOALS.ttftP99Ms ? 'within' : 'NOT within'} ${GOALS.ttftP99Ms} ms`,
+    '',
+  ].join('\n');
+}
+
+export const INFERENCE_USAGE = `Usage: bench:inference [--requests N] [--concurrency N] [--ttft-items N] [--ttft-concurrency N] [--no-fetch] [--quick]
+
+  --requests N          requests (items) timed per phase, after a warm-up of a tenth (default ${int(DEFAULTS.requests)})
+  --concurrency N       connections and requests in flight in phases (a)-(d) (default ${DEFAULTS.concurrency})
+  --ttft-items N        items of the TTFT phase (default ${DEFAULTS.ttftItems})
+  --ttft-concurrency N  concurrency of the TTFT phase (default ${DEFAULTS.ttftConcurrency})
+  --no-fetch            skip timing the global fetch (it runs a fifth of --requests)
+  --quick               tiny sizes (${QUICK.requests} requests, ${QUICK.ttftItems} TTFT items, no fetch), to check that it works
+`;
+
+/** Parses the arguments, runs the benchmark and prints the report; returns the exit status (0, or 2 for bad arguments). */
+export async function inferenceMain(
+  args: string[],
+  stdout: { write(text: string): unknown } = process.stdout,
+  stderr: { write(text: string): unknown } = process.stderr,
+): Promise<number> {
+  const options: InferenceOptions = { ...DEFAULTS };
+  const numeric = {
+    '--requests': 'requests',
+    '--concurrency': 'concurrency',
+    '--ttft-items': 'ttftItems',
+    '--ttft-concurrency': 'ttftConcurrency',
+  } as const;
+  const explicit = new Set<string>();
+  let quick = false;
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string;
+    const value = args[i + 1];
+    if (arg === '--help' || arg === '-h') {
+      stdout.write(INFERENCE_USAGE);
+      return 0;
+    }
+    if (arg in numeric && value !== undefined && /^[1-9]\d*$/.test(value)) {
+      const key = numeric[arg as keyof typeof numeric];
+      options[key] = Number(value);
+      explicit.add(key);
+      i += 1;
+    } else if (arg === '--no-fetch') options.fetch = false;
+    else if (arg === '--quick') quick = true;
+    else {
+      stderr.write(`bench:inference: bad argument ${JSON.stringify(arg)}\n${INFERENCE_USAGE}`);
+      return 2;
+    }
+  }
+  if (quick) {
+    for (const [key, value] of Object.entries(QUICK) as [keyof InferenceOptions, never][]) {
+      if (!explicit.has(key)) options[key] = value;
+    }
+  }
+  stdout.write(formatInference(await runInferenceBench(options)));
+  return 0;
+}
+
+// Run as a script (node dist/inference/main.js), not when imported by the tests.
+if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
+  process.exitCode = await inferenceMain(process.argv.slice(2));
+}
