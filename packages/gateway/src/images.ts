@@ -3,19 +3,10 @@ import { mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { IMAGE_MIME_TYPES } from '@vhb/sdk/openai';
 import type { ChatRequest } from './chat-schema.js';
 import { GatewayError } from './errors.js';
 
-const MIME: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.bmp': 'image/bmp',
-  '.tif': 'image/tiff',
-  '.tiff': 'image/tiff',
-};
 const EXTENSION: Record<string, string> = { 'image/jpeg': '.jpg', 'image/tiff': '.tif' };
 
 const isRemote = (url: string) => /^https?:\/\//i.test(url);
@@ -68,7 +59,7 @@ export async function resolveImagePath(root: string | undefined, spec: string): 
 
 /** A data URL of an image file. */
 async function dataUrlOf(file: string): Promise<string> {
-  const mime = MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const mime = IMAGE_MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
   return `data:${mime};base64,${(await readFile(file)).toString('base64')}`;
 }
 

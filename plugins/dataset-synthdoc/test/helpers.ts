@@ -1,27 +1,18 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type DatasetItem, type PluginContext, parseOptions } from '@vhb/sdk';
+import type { DatasetItem } from '@vhb/sdk';
+import { collectItems, rejectionOf, silentContext, withTempDir as tempDir } from '@vhb/sdk/testing';
 import plugin, { CACHE_DIR, type DatasetSynthdocOptionsInput } from '../src/index.js';
 
-export const ctx: PluginContext = { logger: { debug() {}, info() {}, warn() {} }, env: {} };
+export const ctx = silentContext;
 
 /** Every item of the dataset, with options validated as the host validates them. */
-export async function collect(root: string, raw: DatasetSynthdocOptionsInput): Promise<DatasetItem[]> {
-  const options = parseOptions(plugin, raw);
-  const out: DatasetItem[] = [];
-  for await (const item of plugin.items({ root }, options, ctx)) out.push(item);
-  return out;
-}
+export const collect = (root: string, raw: DatasetSynthdocOptionsInput): Promise<DatasetItem[]> => collectItems(plugin, root, raw);
 
-export async function withTempDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'dataset-synthdoc-'));
-  try {
-    return await run(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+/** The error `promise` rejects with; fails the test when it resolves. */
+export const failure = rejectionOf;
+
+export const withTempDir = <T>(run: (dir: string) => Promise<T>): Promise<T> => tempDir('dataset-synthdoc', run);
 
 /** Every file under the cache folder of `root`, relative to it, sorted. */
 export async function cacheFiles(root: string): Promise<string[]> {
@@ -30,14 +21,4 @@ export async function cacheFiles(root: string): Promise<string[]> {
   const files: string[] = [];
   for (const entry of entries) if ((await stat(join(dir, entry))).isFile()) files.push(entry);
   return files.sort();
-}
-
-/** The error `promise` rejects with; fails the test when it resolves. */
-export async function failure(promise: Promise<unknown>): Promise<Error & { code?: string; hint?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a rejection, got none');
 }

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { adapterError } from './errors.js';
 
-const mimeByExtension: Record<string, string> = {
+/** Media type of each image file extension the OpenAI-compatible servers take as data URLs. */
+export const IMAGE_MIME_TYPES: Readonly<Record<string, string>> = {
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
   '.jpeg': 'image/jpeg',
@@ -15,12 +16,12 @@ const mimeByExtension: Record<string, string> = {
 
 /** The MIME type of an image from its file extension (case-insensitive). */
 export function mimeOf(path: string): string {
-  const mime = mimeByExtension[extname(path).toLowerCase()];
+  const mime = IMAGE_MIME_TYPES[extname(path).toLowerCase()];
   if (!mime) {
     throw adapterError(
       'VHB_E_ADAPTER_IMAGE',
       `cannot tell the image type of ${path} from its extension "${extname(path)}"`,
-      `use one of ${Object.keys(mimeByExtension).join(', ')}`,
+      `use one of ${Object.keys(IMAGE_MIME_TYPES).join(', ')}`,
     );
   }
   return mime;

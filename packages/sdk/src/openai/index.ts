@@ -6,7 +6,7 @@ export type { Endpoint } from './endpoint.js';
 export { endpointOf, endpointProblem, noEndpoint, parseEndpoint, requireEndpoint } from './endpoint.js';
 export type { OpenAIErrorCode } from './errors.js';
 export { mask, openaiErrorCodes } from './errors.js';
-export { imageDataUrl, mimeOf } from './image.js';
+export { IMAGE_MIME_TYPES, imageDataUrl, mimeOf } from './image.js';
 export type { Reply, Usage } from './reply.js';
 export { parseCompletion, readCompletionStream } from './reply.js';
 export type { ChatSessionConfig } from './session.js';
