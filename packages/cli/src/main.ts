@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { isVhbError } from '@vhb/sdk';
 import { Command, CommanderError, Option } from 'commander';
 import { LISTABLE, listCommand } from './commands/list.js';
+import { planCommand } from './commands/plan.js';
 import { DEFAULT_PLAN, runCommand } from './commands/run.js';
 import { type ServeOptions, serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
@@ -47,6 +48,20 @@ function buildProgram(setResult: (code: Promise<number>) => void, output: () => 
     )
     .action((plan: string, opts: { mode?: 'prod' | 'dev'; fresh?: boolean; update?: boolean }) =>
       setResult(runCommand(plan, { ...globals(), ...opts }, output())),
+    );
+
+  program
+    .command('plan')
+    .description("show a plan's stages per run (sync, prepare, inference, evaluation, report), the shared ones, and what is already done")
+    .argument('[plan]', 'plan name in registries/experiments/, or a path to a plan YAML', DEFAULT_PLAN)
+    .addOption(modeOption())
+    .option('--json', 'print the stage graph as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ vhb plan demo\n  $ vhb plan my-plan --json | jq \'.stages[] | select(.status.state != "done")\'',
+    )
+    .action((plan: string, opts: { mode?: 'prod' | 'dev'; json?: boolean }) =>
+      setResult(planCommand(plan, { ...globals(), ...opts }, output())),
     );
 
   program

@@ -7,6 +7,8 @@ import {
   forEachLimited,
   ModelLimiter,
   parseOptions,
+  type ReporterPlugin,
+  type RunEvent,
   type RunFile,
   type RunPlugins,
   type SyncEvent,
@@ -14,6 +16,8 @@ import {
 } from '@vhb/sdk';
 import { openStorage, syncDataset, uploadResults } from '@vhb/storage';
 import { stringify } from 'yaml';
+import { planResultsDir, REPORT_INDEX_FILE, type ReportIndex, type StageKind } from './dag.js';
+import { type BusEvent, EVENTS_FILE, EventBus, type EventsWriter, isRunnerEvent, openEventsFile } from './event-bus.js';
 import type { RunnerEvent, RunOutcome } from './events.js';
 import { commitOf, type PluginLock, type ReadLock, readLock } from './lock.js';
 import { checkRunOptions } from './options.js';
@@ -34,6 +38,10 @@ export interface RunExperimentOptions {
   /** Install npm plugins again (a new environment swapped in), so version ranges pick up newer releases. */
   updatePlugins?: boolean;
   env?: Record<string, string | undefined>;
+  /** Where the runner publishes every event (RunnerEvents, stage and item events); one is made when not given. */
+  bus?: EventBus;
+  /** The event log the bus is appended to: `results/<plan>/events.jsonl` by default; `false`: none. */
+  eventsFile?: string | false;
 }
 
 export interface ExperimentResult {
@@ -127,8 +135,8 @@ async function runOne(
   locks: ReadonlyMap<string, ReadLock>,
   options: RunExperimentOptions,
   limiter: ModelLimiter | undefined,
+  onEvent: (event: BusEvent) => void,
 ): Promise<RunOutcome> {
-  const onEvent = options.onEvent ?? (() => {});
   const env = options.env ?? process.env;
   const started = Date.now();
   const base = { run: run.name, dataset: run.spec.dataset.name, outDir: run.spec.outDir };
@@ -142,17 +150,36 @@ async function runOne(
       outcome = { ...base, status: 'skipped', reason, durationMs: Date.now() - started };
     } else {
       if (options.fresh) await rm(run.spec.outDir, { recursive: true, force: true });
-      if (run.sync)
-        await syncRunDataset(run, run.sync, env, options.signal, (event) => onEvent({ type: 'run-event', run: run.name, event }));
+      const stages = stageTracker(run.name, onEvent);
+      if (run.sync) {
+        stages.enter('sync');
+        await syncRunDataset(run, run.sync, env, options.signal, (event) => onEvent({ type: 'run-event', run: run.name, event })).catch(
+          (error) => {
+            stages.fail(error);
+            throw error;
+          },
+        );
+        stages.leave();
+      }
       await writeRunRecord(run, packages);
-      const summary = await executeRun(run.spec, packages.plugins, {
-        onEvent: (event) => onEvent({ type: 'run-event', run: run.name, event }),
+      const reports: ReportIndex = { reports: [] };
+      const plugins = { ...packages.plugins, reporters: packages.plugins.reporters.map((r, i) => recording(r, i, run, reports)) };
+      const summary = await executeRun(run.spec, plugins, {
+        onEvent: (event) => {
+          stages.see(event);
+          onEvent({ type: 'run-event', run: run.name, event });
+        },
         signal: options.signal,
         env,
         ...(limiter ? { limiter } : {}),
         // Starting over means asking again, not replaying cached answers.
         ...(options.fresh ? { refreshCache: true } : {}),
+      }).catch((error) => {
+        stages.fail(error);
+        throw error;
       });
+      await writeFile(join(run.spec.outDir, REPORT_INDEX_FILE), `${JSON.stringify(reports, null, 2)}\n`);
+      stages.leave();
       outcome = { ...base, status: 'ok', summary, durationMs: Date.now() - started };
     }
   } catch (error) {
@@ -168,6 +195,64 @@ async function runOne(
   }
   onEvent({ type: 'run-end', outcome });
   return outcome;
+}
+
+/**
+ * Publishes a run's stage events: start, end and failure of sync, inference, evaluation and report
+ * (from executeRun's `stage` events), and `item-done` with the time since inference started.
+ */
+function stageTracker(run: string, publish: (event: BusEvent) => void) {
+  let current: { stage: StageKind; started: number } | undefined;
+  let inferenceStarted = Date.now();
+  const leave = () => {
+    if (current) publish({ type: 'stage-end', run, stage: current.stage, durationMs: Date.now() - current.started });
+    current = undefined;
+  };
+  const enter = (stage: StageKind) => {
+    leave();
+    current = { stage, started: Date.now() };
+    if (stage === 'inference') inferenceStarted = current.started;
+    publish({ type: 'stage-start', run, stage });
+  };
+  return {
+    enter,
+    leave,
+    see(event: RunEvent) {
+      if (event.type === 'stage') enter(event.stage);
+      else if (event.type === 'item') {
+        const { id, ok, done, total, cached, attempts } = event;
+        publish({
+          type: 'item-done',
+          run,
+          id,
+          ok,
+          done,
+          total,
+          elapsedMs: Date.now() - inferenceStarted,
+          ...(cached === undefined ? {} : { cached }),
+          ...(attempts === undefined ? {} : { attempts }),
+        });
+      }
+    },
+    fail(error: unknown) {
+      if (!current) return;
+      const code = error instanceof VhbError ? error.code : 'VHB_E_RUN_FAILED';
+      const message = (error as Error)?.message ?? String(error);
+      publish({ type: 'stage-failed', run, stage: current.stage, durationMs: Date.now() - current.started, code, message });
+      current = undefined;
+    },
+  };
+}
+
+/** The reporter, noting the files it renders into the run's report index (so `vhb plan` can tell reports are done). */
+function recording(reporter: ReporterPlugin, index: number, run: PlannedRun, into: ReportIndex): ReporterPlugin {
+  const wrapped: ReporterPlugin = Object.create(reporter);
+  wrapped.render = async (summary, options, ctx) => {
+    const files = await reporter.render(summary, options, ctx);
+    into.reports[index] = { name: run.spec.reporters[index]?.name ?? reporter.name, files: files.map((f) => f.path) };
+    return files;
+  };
+  return wrapped;
 }
 
 /** Brings the run's dataset folder up to its stored copy (only missing or changed files move; every hash verified). */
@@ -191,8 +276,13 @@ async function syncRunDataset(
 }
 
 /** Sends a finished run's results folder to `<to>/<plan>/<run>/`; a failure is reported, and the results stay on disk. */
-async function uploadRun(planName: string, to: string, run: PlannedRun, options: RunExperimentOptions): Promise<void> {
-  const onEvent = options.onEvent ?? (() => {});
+async function uploadRun(
+  planName: string,
+  to: string,
+  run: PlannedRun,
+  options: RunExperimentOptions,
+  onEvent: (event: BusEvent) => void,
+): Promise<void> {
   const env = options.env ?? process.env;
   try {
     const storage = openStorage(to, { env: env as NodeJS.ProcessEnv });
@@ -214,7 +304,29 @@ async function uploadRun(planName: string, to: string, run: PlannedRun, options:
  * A run that cannot load a plugin, or whose adapter cannot run here, fails or is skipped alone.
  */
 export async function runExperiment(options: RunExperimentOptions): Promise<ExperimentResult> {
-  const onEvent = options.onEvent ?? (() => {});
+  const { plan } = options;
+  const bus = options.bus ?? new EventBus();
+  const callback = options.onEvent;
+  const unsubscribe = callback ? bus.subscribe((event) => isRunnerEvent(event) && callback(event)) : () => {};
+  const planDir = planResultsDir(plan);
+  const eventsPath = options.eventsFile ?? (planDir ? join(planDir, EVENTS_FILE) : false);
+  let writer: EventsWriter | undefined;
+  let unlog = () => {};
+  if (eventsPath) {
+    writer = await openEventsFile(eventsPath);
+    unlog = bus.subscribe(writer.listener);
+  }
+  try {
+    return await runPlan(options, bus);
+  } finally {
+    unsubscribe();
+    unlog();
+    await writer?.close();
+  }
+}
+
+async function runPlan(options: RunExperimentOptions, bus: EventBus): Promise<ExperimentResult> {
+  const onEvent = (event: BusEvent) => bus.publish(event);
   const { plan } = options;
   const started = Date.now();
   const total = new Set(
@@ -223,6 +335,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
     ),
   ).size;
   onEvent({ type: 'plugins-start', total });
+  onEvent({ type: 'stage-start', stage: 'prepare' });
   // A re-run of a results folder uses the plugins its lock names, unless `fresh` re-resolves them.
   const locks = new Map<string, ReadLock>();
   if (!options.fresh) {
@@ -232,6 +345,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
     refresh: options.updatePlugins,
   });
   const loads = [...results.values()];
+  onEvent({ type: 'stage-end', stage: 'prepare', durationMs: Date.now() - started });
   onEvent({
     type: 'plugins-done',
     resolved: loads.filter((r) => r.ok).length,
@@ -248,9 +362,9 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
     plan.parallelism,
     async (index) => {
       const run = plan.runs[index] as PlannedRun;
-      const outcome = await runOne(run, results, locks, options, limiters.get(run.spec.model.name));
+      const outcome = await runOne(run, results, locks, options, limiters.get(run.spec.model.name), onEvent);
       outcomes[index] = outcome;
-      if (plan.upload && outcome.status === 'ok') await uploadRun(plan.name, plan.upload, run, options);
+      if (plan.upload && outcome.status === 'ok') await uploadRun(plan.name, plan.upload, run, options, onEvent);
     },
     options.signal,
   );

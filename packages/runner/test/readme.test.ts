@@ -9,7 +9,8 @@ describe('README', () => {
   it('documents every VHB_E_ code the runner raises', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const codes = new Set<string>();
-    for (const file of readdirSync(join(root, 'src'))) {
+    const sources = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+    for (const file of sources) {
       for (const match of readFileSync(join(root, 'src', file), 'utf8').matchAll(/VHB_E_[A-Z_]+/g)) codes.add(match[0]);
     }
     expect(codes).toContain('VHB_E_PLUGIN_LOCK');
