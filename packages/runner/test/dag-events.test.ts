@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,10 +18,10 @@ import {
   runExperiment,
   type TimedEvent,
 } from '../src/index.js';
+import { plugins, projectConfig, vqaRegistries, writeTree } from './helpers/vqa-project.js';
 
 /** The stage graph and the event bus over a real run: this checkout's plugins against the test engine. */
-const here = fileURLToPath(new URL('.', import.meta.url));
-const plugins = join(here, '../../../plugins');
+const _here = fileURLToPath(new URL('.', import.meta.url));
 const ITEMS = 5;
 
 let work: string;
@@ -30,34 +30,17 @@ let engine: TestEngine;
 async function project(name: string, runs: Record<string, string>, planRuns: string[]): Promise<ProjectConfig> {
   const root = join(work, name);
   const registries: Record<string, string> = {
-    'packages/task-vqa.yaml': `name: task-vqa\nkind: task\nsource: { type: local, path: ${join(plugins, 'task-vqa')} }\n`,
-    'packages/dataset-jsonl.yaml': `name: dataset-jsonl\nkind: dataset\nsource: { type: local, path: ${join(plugins, 'dataset-jsonl')} }\n`,
-    'packages/adapter-openai.yaml': `name: adapter-openai\nkind: adapter\nsource: { type: local, path: ${join(plugins, 'adapter-openai')} }\n`,
-    'packages/metric-exact-match.yaml': `name: metric-exact-match\nkind: metric\nsource: { type: local, path: ${join(plugins, 'metric-exact-match')} }\n`,
-    'packages/reporter-json.yaml': `name: reporter-json\nkind: reporter\nsource: { type: local, path: ${join(plugins, 'reporter-json')} }\n`,
-    'tasks/vqa.yaml': 'name: vqa\npackage: task-vqa\nsupported_metrics: [exact-match]\n',
-    'datasets/d.yaml': 'name: d\npackage: dataset-jsonl\npath: data\noptions: { manifest: items.jsonl }\n',
+    ...vqaRegistries(engine.baseUrl),
     'datasets/missing.yaml': 'name: missing\npackage: dataset-jsonl\npath: data\noptions: { manifest: nowhere.jsonl }\n',
-    'models/m.yaml': `name: m\nadapter: adapter-openai\nmodel_id: test-model\nendpoint: ${engine.baseUrl}\n`,
-    'metrics/exact-match.yaml': 'name: exact-match\npackage: metric-exact-match\n',
-    'reports/json.yaml': 'name: json\npackage: reporter-json\n',
     'experiments/p.yaml': `name: p\nruns: [${planRuns.join(', ')}]\n`,
     ...Object.fromEntries(Object.entries(runs).map(([run, text]) => [`runs/${run}.yaml`, `name: ${run}\n${text}`])),
   };
-  for (const [file, text] of Object.entries(registries)) {
-    await mkdir(join(root, 'registries', file, '..'), { recursive: true });
-    await writeFile(join(root, 'registries', file), text);
-  }
-  await mkdir(join(root, 'data'), { recursive: true });
   const lines = Array.from({ length: ITEMS }, (_, i) => JSON.stringify({ id: `q${i}`, question: `question ${i}`, references: ['x'] }));
-  await writeFile(join(root, 'data', 'items.jsonl'), `${lines.join('\n')}\n`);
-  return {
-    root,
-    runMode: 'prod',
-    registriesDir: join(root, 'registries'),
-    resultsDir: join(root, 'results'),
-    cacheDir: join(root, '.vhb-cache'),
-  };
+  await writeTree(root, {
+    ...Object.fromEntries(Object.entries(registries).map(([file, text]) => [`registries/${file}`, text])),
+    'data/items.jsonl': `${lines.join('\n')}\n`,
+  });
+  return projectConfig(root);
 }
 
 async function load(config: ProjectConfig) {

@@ -9,13 +9,13 @@ import { type PredictionRecord, type RunFile, readPredictions } from '@vhb/sdk';
 import { startTestEngine, type TestEngine } from '@vhb-tools/test-engine';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { planExperiment, runExperiment } from '../src/index.js';
+import { plugins, vqaRegistries } from './helpers/vqa-project.js';
 
 /**
  * The inference stage over real HTTP: @vhb/adapter-openai (and the task, dataset, metric and
  * reporter plugins of this checkout, loaded from their folders) against the test engine.
  */
-const here = fileURLToPath(new URL('.', import.meta.url));
-const plugins = join(here, '../../../plugins');
+const _here = fileURLToPath(new URL('.', import.meta.url));
 
 let work: string;
 let engine: TestEngine;
@@ -34,16 +34,7 @@ interface Project {
 async function project(name: string, runs: Record<string, string>, experiment: string, modelOptions = '{ concurrency: 2 }') {
   const root = join(work, name);
   const registries: Record<string, string> = {
-    'packages/task-vqa.yaml': `name: task-vqa\nkind: task\nsource: { type: local, path: ${join(plugins, 'task-vqa')} }\n`,
-    'packages/dataset-jsonl.yaml': `name: dataset-jsonl\nkind: dataset\nsource: { type: local, path: ${join(plugins, 'dataset-jsonl')} }\n`,
-    'packages/adapter-openai.yaml': `name: adapter-openai\nkind: adapter\nsource: { type: local, path: ${join(plugins, 'adapter-openai')} }\n`,
-    'packages/metric-exact-match.yaml': `name: metric-exact-match\nkind: metric\nsource: { type: local, path: ${join(plugins, 'metric-exact-match')} }\n`,
-    'packages/reporter-json.yaml': `name: reporter-json\nkind: reporter\nsource: { type: local, path: ${join(plugins, 'reporter-json')} }\n`,
-    'tasks/vqa.yaml': 'name: vqa\npackage: task-vqa\nsupported_metrics: [exact-match]\n',
-    'datasets/d.yaml': 'name: d\npackage: dataset-jsonl\npath: data\noptions: { manifest: items.jsonl }\n',
-    'models/m.yaml': `name: m\nadapter: adapter-openai\nmodel_id: test-model\nendpoint: ${engine.baseUrl}\noptions: ${modelOptions}\n`,
-    'metrics/exact-match.yaml': 'name: exact-match\npackage: metric-exact-match\n',
-    'reports/json.yaml': 'name: json\npackage: reporter-json\n',
+    ...vqaRegistries(engine.baseUrl, modelOptions),
     'experiments/p.yaml': experiment,
     ...Object.fromEntries(Object.entries(runs).map(([run, text]) => [`runs/${run}.yaml`, `name: ${run}\n${text}`])),
   };

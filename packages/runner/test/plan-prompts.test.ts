@@ -8,9 +8,9 @@ import { readPredictions } from '@vhb/sdk';
 import { startTestEngine, type TestEngine } from '@vhb-tools/test-engine';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { planExperiment, runExperiment } from '../src/index.js';
+import { plugins, vqaRegistries } from './helpers/vqa-project.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const plugins = join(here, '../../../plugins');
+const _here = fileURLToPath(new URL('.', import.meta.url));
 
 let work: string;
 let engine: TestEngine;
@@ -108,16 +108,9 @@ describe('prompt rules end to end', { timeout: 60_000 }, () => {
   async function project(name: string) {
     const root = join(work, name);
     await writeTree(root, {
-      'registries/packages/task-vqa.yaml': `name: task-vqa\nkind: task\nsource: { type: local, path: ${join(plugins, 'task-vqa')} }\n`,
-      'registries/packages/dataset-jsonl.yaml': `name: dataset-jsonl\nkind: dataset\nsource: { type: local, path: ${join(plugins, 'dataset-jsonl')} }\n`,
-      'registries/packages/adapter-openai.yaml': `name: adapter-openai\nkind: adapter\nsource: { type: local, path: ${join(plugins, 'adapter-openai')} }\n`,
-      'registries/packages/metric-exact-match.yaml': `name: metric-exact-match\nkind: metric\nsource: { type: local, path: ${join(plugins, 'metric-exact-match')} }\n`,
-      'registries/packages/reporter-json.yaml': `name: reporter-json\nkind: reporter\nsource: { type: local, path: ${join(plugins, 'reporter-json')} }\n`,
-      'registries/tasks/vqa.yaml': 'name: vqa\npackage: task-vqa\nsupported_metrics: [exact-match]\n',
-      'registries/datasets/d.yaml': 'name: d\npackage: dataset-jsonl\npath: data\noptions: { manifest: items.jsonl }\n',
-      'registries/models/m.yaml': `name: m\nadapter: adapter-openai\nmodel_id: test-model\nendpoint: ${engine.baseUrl}\noptions: { concurrency: 2 }\n`,
-      'registries/metrics/exact-match.yaml': 'name: exact-match\npackage: metric-exact-match\n',
-      'registries/reports/json.yaml': 'name: json\npackage: reporter-json\n',
+      ...Object.fromEntries(
+        Object.entries(vqaRegistries(engine.baseUrl, '{ concurrency: 2 }')).map(([file, text]) => [`registries/${file}`, text]),
+      ),
       'registries/prompts/receipt.yaml': 'name: receipt\nuser: "RECEIPT {{id}} ({{metadata.doc_type}}) on {{dataset}}: {{question}}"\n',
       'registries/prompts/receipt-ru.yaml': 'name: receipt-ru\nuser: "ЧЕК {{id}} [{{metadata.language}}]: {{question}}"\n',
       'registries/prompts/generic.yaml': 'name: generic\nuser: "GENERIC {{id}} [{{metadata.language}}]: {{question}}"\n',
