@@ -5,6 +5,7 @@ import { LISTABLE, listCommand } from './commands/list.js';
 import { planCommand } from './commands/plan.js';
 import { DEFAULT_PLAN, runCommand } from './commands/run.js';
 import { type ServeOptions, serveCommand } from './commands/serve.js';
+import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { type Output, printError, processOutput } from './ui/output.js';
@@ -62,6 +63,20 @@ function buildProgram(setResult: (code: Promise<number>) => void, output: () => 
     )
     .action((plan: string, opts: { mode?: 'prod' | 'dev'; json?: boolean }) =>
       setResult(planCommand(plan, { ...globals(), ...opts }, output())),
+    );
+
+  program
+    .command('status')
+    .description('show where every run of a plan stands: each stage done, partial, pending, running, failed or interrupted')
+    .argument('[plan]', 'plan name in registries/experiments/, or a path to a plan YAML', DEFAULT_PLAN)
+    .addOption(modeOption())
+    .option('--json', 'print the status as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ vhb status demo\n  $ vhb status my-plan --json | jq \'.runs[].stages[] | select(.state == "failed")\'',
+    )
+    .action((plan: string, opts: { mode?: 'prod' | 'dev'; json?: boolean }) =>
+      setResult(statusCommand(plan, { ...globals(), ...opts }, output())),
     );
 
   program

@@ -11,6 +11,17 @@ export type { LoadResult } from './plugins.js';
 export { loadKey, loadPackages } from './plugins.js';
 export type { ExperimentResult, RunExperimentOptions } from './run-experiment.js';
 export { modelLimiters, runExperiment } from './run-experiment.js';
+export type { OpenTrackerOptions, TrackedRun, TrackedStage, TrackedStatus, Tracker } from './tracker/index.js';
+export {
+  isProcessAlive,
+  isStageAlive,
+  openTracker,
+  readTracker,
+  TRACKER_FILE,
+  TRACKER_SCHEMA,
+  trackerFor,
+  trackStages,
+} from './tracker/index.js';
 export type {
   Exec,
   Gpu,

@@ -16,13 +16,14 @@ import {
 } from '@vhb/sdk';
 import { openStorage, syncDataset, uploadResults } from '@vhb/storage';
 import { stringify } from 'yaml';
-import { planResultsDir, REPORT_INDEX_FILE, type ReportIndex, type StageKind } from './dag.js';
+import { planResultsDir, planStages, REPORT_INDEX_FILE, type ReportIndex, type StageKind } from './dag.js';
 import { type BusEvent, EVENTS_FILE, EventBus, type EventsWriter, isRunnerEvent, openEventsFile } from './event-bus.js';
 import type { RunnerEvent, RunOutcome } from './events.js';
 import { commitOf, type PluginLock, type ReadLock, readLock } from './lock.js';
 import { checkRunOptions } from './options.js';
 import type { Plan, PlannedRun } from './plan.js';
 import { type LoadResult, loadPackages, pick } from './plugins.js';
+import { TRACKER_FILE, type Tracker, trackerFor, trackStages } from './tracker/index.js';
 
 export interface RunExperimentOptions {
   registry: RegistryManager;
@@ -42,6 +43,8 @@ export interface RunExperimentOptions {
   bus?: EventBus;
   /** The event log the bus is appended to: `results/<plan>/events.jsonl` by default; `false`: none. */
   eventsFile?: string | false;
+  /** The stage tracker's database (a path or `sqlite:` URL): `results/<plan>/tracker.sqlite` by default; `false`: none. */
+  tracker?: string | false;
 }
 
 export interface ExperimentResult {
@@ -316,12 +319,22 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
     writer = await openEventsFile(eventsPath);
     unlog = bus.subscribe(writer.listener);
   }
+  const trackerPath = options.tracker ?? (planDir ? join(planDir, TRACKER_FILE) : false);
+  let tracker: Tracker | undefined;
+  let untrack = () => {};
   try {
+    if (trackerPath) {
+      tracker = await trackerFor(trackerPath);
+      untrack = trackStages(bus, tracker, planStages(plan));
+    }
     return await runPlan(options, bus);
   } finally {
     unsubscribe();
     unlog();
+    untrack();
     await writer?.close();
+    // The results are on disk whatever happens to the tracker: a failed last write does not fail the plan.
+    await tracker?.close().catch(() => {});
   }
 }
 
