@@ -7,6 +7,7 @@ import { DEFAULT_PLAN, runCommand } from './commands/run.js';
 import { type ServeOptions, serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
+import { type WorkerOptions, workerCommand } from './commands/worker.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { type Output, printError, processOutput } from './ui/output.js';
 import { VERSION } from './version.js';
@@ -22,6 +23,9 @@ const modeOption = () =>
     '--mode <mode>',
     'where plugins come from: prod (registry sources) or dev (*.dev.yaml overlays); default: RUN_MODE, then the project config',
   ).choices(['prod', 'dev']);
+
+const trackerHelp =
+  'stage tracker: postgres://user:password@host:port/database, sqlite:<path> or a path (default: VHB_TRACKER_URL, then results/<plan>/tracker.sqlite)';
 
 function buildProgram(setResult: (code: Promise<number>) => void, output: () => Output): Command {
   const program = new Command('vhb')
@@ -43,13 +47,31 @@ function buildProgram(setResult: (code: Promise<number>) => void, output: () => 
     .addOption(modeOption())
     .option('--fresh', "discard earlier results of the plan's runs and start over")
     .option('--update', 'install npm plugins again, so version ranges pick up newer releases (the cache is used otherwise)')
+    .option('--queue <url>', 'queue the runs on Redis (redis://host:port[/db]) for `vhb worker`s and wait for them')
+    .option('--tracker <url|path>', trackerHelp)
     .addHelpText(
       'after',
       '\nExamples:\n  $ vhb run                 # the embedded demo plan\n  $ vhb run demo --fresh\n  $ RUN_MODE=prod vhb run my-plan --fresh --update',
     )
-    .action((plan: string, opts: { mode?: 'prod' | 'dev'; fresh?: boolean; update?: boolean }) =>
+    .action((plan: string, opts: { mode?: 'prod' | 'dev'; fresh?: boolean; update?: boolean; tracker?: string; queue?: string }) =>
       setResult(runCommand(plan, { ...globals(), ...opts }, output())),
     );
+
+  program
+    .command('worker')
+    .description('take queued runs (`vhb run --queue`) that fit this machine and run them, until Ctrl-C or SIGTERM')
+    .requiredOption('--queue <url>', 'the Redis the runs are queued on: redis://host:port[/db]')
+    .option('--concurrency <n>', 'runs at once on this worker', (value) => Number.parseInt(value, 10), 1)
+    .option('--name <name>', 'name shown for this worker (default: <hostname>-<pid>)')
+    .option('--lock-duration <ms>', "how long a run's claim lasts unrenewed: a killed worker's runs are retried after it", (value) =>
+      Number.parseInt(value, 10),
+    )
+    .option('--stalled-interval <ms>', 'how often to look for runs of killed workers', (value) => Number.parseInt(value, 10))
+    .addHelpText(
+      'after',
+      '\nEvery worker must see the project at the path `vhb run --queue` ran in (a shared volume).\n\nExamples:\n  $ vhb worker --queue redis://queue-host:6379\n  $ vhb worker --queue redis://:secret@queue-host:6379/2 --concurrency 2 --name gpu-box-1',
+    )
+    .action((opts: Omit<WorkerOptions, 'debug'>) => setResult(workerCommand({ ...opts, debug: globals().debug }, output())));
 
   program
     .command('plan')
@@ -71,11 +93,12 @@ function buildProgram(setResult: (code: Promise<number>) => void, output: () => 
     .argument('[plan]', 'plan name in registries/experiments/, or a path to a plan YAML', DEFAULT_PLAN)
     .addOption(modeOption())
     .option('--json', 'print the status as JSON')
+    .option('--tracker <url|path>', trackerHelp)
     .addHelpText(
       'after',
       '\nExamples:\n  $ vhb status demo\n  $ vhb status my-plan --json | jq \'.runs[].stages[] | select(.state == "failed")\'',
     )
-    .action((plan: string, opts: { mode?: 'prod' | 'dev'; json?: boolean }) =>
+    .action((plan: string, opts: { mode?: 'prod' | 'dev'; json?: boolean; tracker?: string }) =>
       setResult(statusCommand(plan, { ...globals(), ...opts }, output())),
     );
 

@@ -28,6 +28,26 @@ export const openaiEngineSchema = z.strictObject({
   ...httpFields,
 });
 
+/** Runs a command engine inside a Docker container (through the docker CLI, which honours DOCKER_HOST). */
+export const containerSchema = z.strictObject({
+  /** Image holding the engine (e.g. `vllm/vllm-openai:v0.6.3`). */
+  image: z.string().min(1),
+  /** NVIDIA GPUs the container gets: a count, or `all`. None when absent. */
+  gpus: z.union([z.number().int().positive(), z.literal('all')]).optional(),
+  /** Host paths the container sees (model weights, caches); `target` defaults to the same path. */
+  mounts: z
+    .array(
+      z.strictObject({ source: z.string().min(1), target: z.string().startsWith('/').optional(), readOnly: z.boolean().default(false) }),
+    )
+    .default([]),
+  /** Only `host` can serve (the gateway reaches the engine on 127.0.0.1:<port>); others are refused at load with a hint. */
+  network: z.enum(['host', 'none', 'bridge']).default('host'),
+  /** NAMES of more variables passed into the container (`-e NAME`; the engine's `env` and `apiKeyEnv` always are). */
+  env: z.array(envName).default([]),
+  /** The docker CLI (or a compatible one, e.g. `podman`). */
+  docker: z.string().min(1).default('docker'),
+});
+
 /** An engine the gateway starts as a child process on load and stops on unload (`vllm serve`, SGLang's launch_server). */
 export const commandEngineSchema = z.strictObject({
   kind: z.literal('command'),
@@ -51,6 +71,8 @@ export const commandEngineSchema = z.strictObject({
   stopGraceMs: z.number().int().nonnegative().default(10_000),
   /** Working folder of the process; default: the gateway's. */
   cwd: z.string().optional(),
+  /** Run the command in a Docker container instead of as a local process. */
+  container: containerSchema.optional(),
   ...httpFields,
 });
 
@@ -82,6 +104,7 @@ export type EngineConfig = z.output<typeof engineSchema>;
 export type EngineConfigInput = z.input<typeof engineSchema>;
 export type OpenAIEngineConfig = z.output<typeof openaiEngineSchema>;
 export type CommandEngineConfig = z.output<typeof commandEngineSchema>;
+export type ContainerConfig = z.output<typeof containerSchema>;
 export type AdapterEngineConfig = z.output<typeof adapterEngineSchema>;
 
 const destinationSchema = z.custom<LogDestination>(

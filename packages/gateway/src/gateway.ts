@@ -1,6 +1,6 @@
 import fastifySwagger from '@fastify/swagger';
 import { isVhbError } from '@vhb/sdk';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { pino } from 'pino';
 import { KeyChecker, loadApiKeys, presentedKey } from './auth.js';
@@ -50,7 +50,13 @@ export async function createGateway(input: GatewayOptions): Promise<Gateway> {
     { level: options.logLevel, base: { service: 'vhb-gateway' }, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
     maskingDestination(masker, options.logDestination ?? process.stderr),
   );
-  const app = Fastify({ loggerInstance: logger, bodyLimit: options.bodyLimit }) as unknown as FastifyInstance;
+  // Fastify's own request logging writes two lines per request (a synchronous write each, on a pipe):
+  // off, and one line per request at debug level instead (onResponse below).
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: options.bodyLimit,
+    logController: new LogController({ disableRequestLogging: true }),
+  }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   if (!auth.enabled) app.log.warn('no API key configured: serving WITHOUT authentication (allowNoAuth)');
@@ -83,21 +89,34 @@ export async function createGateway(input: GatewayOptions): Promise<Gateway> {
     transform: jsonSchemaTransform,
   });
 
-  app.addHook('onRequest', async (request, reply) => {
-    if ((request.routeOptions.config as { public?: boolean } | undefined)?.public) return;
-    if (auth.check(presentedKey(request.headers))) return;
-    codes.set(request, 'VHB_E_GATEWAY_UNAUTHORIZED');
-    return reply
-      .code(401)
-      .header('www-authenticate', 'Bearer')
-      .send(errorBody('VHB_E_GATEWAY_UNAUTHORIZED', 'missing or wrong API key', 'send X-API-Key: <key> or Authorization: Bearer <key>'));
-  });
+  // Hooks in callback style: an async hook costs a promise and a microtask per request.
+  if (auth.enabled) {
+    app.addHook('onRequest', (request, reply, done) => {
+      if ((request.routeOptions.config as { public?: boolean } | undefined)?.public || auth.check(presentedKey(request.headers))) {
+        done();
+        return;
+      }
+      codes.set(request, 'VHB_E_GATEWAY_UNAUTHORIZED');
+      reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send(errorBody('VHB_E_GATEWAY_UNAUTHORIZED', 'missing or wrong API key', 'send X-API-Key: <key> or Authorization: Bearer <key>'));
+    });
+  }
 
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.routeOptions.url !== '/v1/chat/completions') return;
-    const model = models.get(request) ?? '(unknown)';
-    metrics.requests.inc({ model, status: String(reply.statusCode) });
-    if (reply.statusCode >= 400) metrics.errors.inc({ model, code: codes.get(request) ?? 'VHB_E_GATEWAY_INTERNAL' });
+  app.addHook('onResponse', (request, reply, done) => {
+    if (logger.isLevelEnabled('debug')) {
+      request.log.debug(
+        { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 1000) / 1000 },
+        'request completed',
+      );
+    }
+    if (request.routeOptions.url === '/v1/chat/completions') {
+      const model = models.get(request) ?? '(unknown)';
+      metrics.requests.inc({ model, status: String(reply.statusCode) });
+      if (reply.statusCode >= 400) metrics.errors.inc({ model, code: codes.get(request) ?? 'VHB_E_GATEWAY_INTERNAL' });
+    }
+    done();
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -14,6 +14,11 @@ export class GpuSampler {
     private readonly intervalMs = 1000,
   ) {}
 
+  /** Whether `sample()` may give a value (a program is set and was not found missing): without, callers skip the wait. */
+  get enabled(): boolean {
+    return this.command !== null && !this.absent;
+  }
+
   sample(): Promise<number | null> {
     if (!this.command || this.absent) return Promise.resolve(null);
     const now = Date.now();

@@ -72,18 +72,25 @@ function imageParts(body: ChatRequest): Part[] {
     .filter((p) => p.type === 'image_url');
 }
 
+/** Whether some image part of the body is a path (neither a data URL nor http(s)): only those need {@link inlineImages}. */
+export function hasImagePaths(body: ChatRequest): boolean {
+  for (const message of body.messages) {
+    if (!Array.isArray(message.content)) continue;
+    for (const part of message.content as Part[]) {
+      if (part.type !== 'image_url') continue;
+      const url = urlOf(part);
+      if (url !== undefined && !isData(url) && !isRemote(url)) return true;
+    }
+  }
+  return false;
+}
+
 /**
  * For engines over HTTP: a copy of the body where every image path is replaced by a data URL of the
  * file (the engine cannot read our disk). Data and http(s) URLs go as they are.
  */
 export async function inlineImages(body: ChatRequest, root: string | undefined): Promise<ChatRequest> {
-  if (
-    !imageParts(body).some((part) => {
-      const url = urlOf(part);
-      return url !== undefined && !isData(url) && !isRemote(url);
-    })
-  )
-    return body;
+  if (!hasImagePaths(body)) return body;
   const messages = await Promise.all(
     body.messages.map(async (message) => {
       if (!Array.isArray(message.content)) return message;

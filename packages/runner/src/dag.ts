@@ -59,7 +59,7 @@ export interface ReportIndex {
 }
 
 /** JSON with sorted keys and no undefined fields: equal values give equal text. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => canonical(v === undefined ? null : v)).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { readJsonl } from '@vhb/sdk';
 import type { StageKind } from './dag.js';
 import type { RunnerEvent } from './events.js';
+import type { ResourceSampleEvent } from './resource-sampler.js';
 
 /** Name of the event log in the plan's results folder (`results/<plan>/events.jsonl`). */
 export const EVENTS_FILE = 'events.jsonl';
@@ -30,15 +31,15 @@ export interface ItemDoneEvent {
   attempts?: number;
 }
 
-/** Everything the runner publishes: the RunnerEvents `onEvent` receives, and stage and item events. */
-export type BusEvent = RunnerEvent | StageEvent | ItemDoneEvent;
+/** Everything the runner publishes: the RunnerEvents `onEvent` receives, stage and item events, and resource samples. */
+export type BusEvent = RunnerEvent | StageEvent | ItemDoneEvent | ResourceSampleEvent;
 
 /** An event as subscribers and events.jsonl see it: with its time (ISO 8601) and its run, when it has one. */
 export type TimedEvent = BusEvent & { t: string; run?: string };
 
 export type Listener = (event: TimedEvent) => void;
 
-const STAGE_TYPES = new Set(['stage-start', 'stage-end', 'stage-failed', 'item-done']);
+const STAGE_TYPES = new Set(['stage-start', 'stage-end', 'stage-failed', 'item-done', 'resource-sample']);
 
 /** Whether an event is one of the RunnerEvents (the ones `onEvent` callbacks receive). */
 export function isRunnerEvent(event: BusEvent): event is RunnerEvent {

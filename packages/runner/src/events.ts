@@ -13,6 +13,8 @@ export interface RunOutcome {
   /** Error code, when it failed. */
   code?: string;
   summary?: RunSummary;
+  /** The run finished earlier and nothing it depends on changed since: its stages were skipped. */
+  reused?: boolean;
   outDir: string;
   durationMs: number;
 }

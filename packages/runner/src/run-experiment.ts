@@ -17,13 +17,21 @@ import {
 import { openStorage, syncDataset, uploadResults } from '@vhb/storage';
 import { stringify } from 'yaml';
 import { planResultsDir, planStages, REPORT_INDEX_FILE, type ReportIndex, type StageKind } from './dag.js';
+import { environmentOf, runInModelEnvironment } from './environments/index.js';
 import { type BusEvent, EVENTS_FILE, EventBus, type EventsWriter, isRunnerEvent, openEventsFile } from './event-bus.js';
 import type { RunnerEvent, RunOutcome } from './events.js';
-import { commitOf, type PluginLock, type ReadLock, readLock } from './lock.js';
+import { commitOf, type PluginLock, type ReadLock } from './lock.js';
 import { checkRunOptions } from './options.js';
 import type { Plan, PlannedRun } from './plan.js';
-import { type LoadResult, loadPackages, pick } from './plugins.js';
+import type { LoadResult } from './plugins.js';
+import { pick } from './plugins.js';
+import { preparePlugins } from './prepare.js';
+import { startResourceSampler } from './resource-sampler.js';
+import { type DatasetListings, finishedEarlier, recordFinished } from './reuse.js';
+import { SharedInference } from './shared-inference.js';
 import { TRACKER_FILE, type Tracker, trackerFor, trackStages } from './tracker/index.js';
+import { ResourceGate } from './workers/gate.js';
+import { buildWorkerPool, discoverGpus, type Machine, type Placement, placeStages, resourcesOf, type WorkerPool } from './workers/index.js';
 
 export interface RunExperimentOptions {
   registry: RegistryManager;
@@ -43,6 +51,10 @@ export interface RunExperimentOptions {
   bus?: EventBus;
   /** The event log the bus is appended to: `results/<plan>/events.jsonl` by default; `false`: none. */
   eventsFile?: string | false;
+  /** The machine runs are placed on (GPUs, CPUs, memory); default: what `discoverGpus()` finds here. */
+  machine?: Machine;
+  /** Time between resource samples (CPU, memory, GPU) published on the bus, in ms (default 2000); `false`: none. */
+  sampleResourcesMs?: number | false;
   /** The stage tracker's database (a path or `sqlite:` URL): `results/<plan>/tracker.sqlite` by default; `false`: none. */
   tracker?: string | false;
 }
@@ -167,17 +179,37 @@ async function runOne(
       await writeRunRecord(run, packages);
       const reports: ReportIndex = { reports: [] };
       const plugins = { ...packages.plugins, reporters: packages.plugins.reporters.map((r, i) => recording(r, i, run, reports)) };
-      const summary = await executeRun(run.spec, plugins, {
-        onEvent: (event) => {
-          stages.see(event);
-          onEvent({ type: 'run-event', run: run.name, event });
-        },
-        signal: options.signal,
-        env,
-        ...(limiter ? { limiter } : {}),
-        // Starting over means asking again, not replaying cached answers.
-        ...(options.fresh ? { refreshCache: true } : {}),
-      }).catch((error) => {
+      const onRunEvent = (event: RunEvent) => {
+        stages.see(event);
+        onEvent({ type: 'run-event', run: run.name, event });
+      };
+      const environment = environmentOf(options.registry, run);
+      // A model with an environment (docker) runs the task's bin there, with the same events; else executeRun here.
+      const running =
+        environment.kind === 'local'
+          ? executeRun(run.spec, plugins, {
+              onEvent: onRunEvent,
+              signal: options.signal,
+              env,
+              ...(limiter ? { limiter } : {}),
+              // Starting over means asking again, not replaying cached answers.
+              ...(options.fresh ? { refreshCache: true } : {}),
+            })
+          : runInModelEnvironment({
+              run,
+              environment,
+              loaded: packages.loaded,
+              env,
+              root: options.registry.root,
+              host: options.host,
+              ...(options.fresh ? { refreshCache: true } : {}),
+              ...(options.signal ? { signal: options.signal } : {}),
+              onEvent: onRunEvent,
+            }).then((done) => {
+              reports.reports = done.reports.reports;
+              return done.summary;
+            });
+      const summary = await running.catch((error) => {
         stages.fail(error);
         throw error;
       });
@@ -327,7 +359,15 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
       tracker = await trackerFor(trackerPath);
       untrack = trackStages(bus, tracker, planStages(plan));
     }
-    return await runPlan(options, bus);
+    const stopSampling =
+      options.sampleResourcesMs === false
+        ? async () => {}
+        : startResourceSampler((sample) => bus.publish(sample), { intervalMs: options.sampleResourcesMs ?? 2000 });
+    try {
+      return await runPlan(options, bus);
+    } finally {
+      await stopSampling();
+    }
   } finally {
     unsubscribe();
     unlog();
@@ -341,45 +381,119 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
 async function runPlan(options: RunExperimentOptions, bus: EventBus): Promise<ExperimentResult> {
   const onEvent = (event: BusEvent) => bus.publish(event);
   const { plan } = options;
-  const started = Date.now();
-  const total = new Set(
-    plan.runs.flatMap((r) =>
-      [r.needs.task, r.needs.dataset, r.needs.adapter, ...r.needs.metrics, ...r.needs.reporters].map((n) => n.entry),
-    ),
-  ).size;
-  onEvent({ type: 'plugins-start', total });
-  onEvent({ type: 'stage-start', stage: 'prepare' });
-  // A re-run of a results folder uses the plugins its lock names, unless `fresh` re-resolves them.
-  const locks = new Map<string, ReadLock>();
-  if (!options.fresh) {
-    await Promise.all(plan.runs.map(async (run) => locks.set(run.name, await readLock(run.spec.outDir))));
-  }
-  const { results, environments } = await loadPackages(options.registry, options.host, plan.runs, locks, {
-    refresh: options.updatePlugins,
-  });
-  const loads = [...results.values()];
-  onEvent({ type: 'stage-end', stage: 'prepare', durationMs: Date.now() - started });
-  onEvent({
-    type: 'plugins-done',
-    resolved: loads.filter((r) => r.ok).length,
-    cached: loads.filter((r) => r.ok && r.loaded.cached).length,
-    failed: loads.filter((r) => !r.ok).length,
-    durationMs: Date.now() - started,
-    environments,
-  });
+  const { results, locks } = await preparePlugins(options, onEvent);
 
+  // Before any run starts: where each run goes (a run that fits nowhere fails the plan now, not by hanging).
+  const placements = await placeRuns(options, results, locks);
+  const gate = new ResourceGate(placements.pool);
   const limiters = modelLimiters(plan.runs);
+  const shared = new SharedInference(plan.runs, bus);
+  const listings: DatasetListings = new Map();
   const outcomes: RunOutcome[] = new Array(plan.runs.length);
-  await forEachLimited(
-    plan.runs.length,
-    plan.parallelism,
-    async (index) => {
-      const run = plan.runs[index] as PlannedRun;
-      const outcome = await runOne(run, results, locks, options, limiters.get(run.spec.model.name), onEvent);
-      outcomes[index] = outcome;
-      if (plan.upload && outcome.status === 'ok') await uploadRun(plan.name, plan.upload, run, options, onEvent);
-    },
-    options.signal,
-  );
+  try {
+    await forEachLimited(
+      plan.runs.length,
+      plan.parallelism,
+      async (index) => {
+        const run = plan.runs[index] as PlannedRun;
+        let outcome = await reusedOutcome(run, options, listings, onEvent);
+        if (!outcome) {
+          const placement = placements.byRun.get(run.name) as Placement;
+          const release = await gate.acquire(placement);
+          try {
+            const placed = onWorker(options, placements.pool, placement);
+            outcome = await runWithSharing(run, shared, placed, listings, (own) =>
+              runOne(run, results, locks, own, limiters.get(run.spec.model.name), onEvent),
+            );
+          } finally {
+            release();
+          }
+        }
+        outcomes[index] = outcome;
+        if (plan.upload && outcome.status === 'ok') await uploadRun(plan.name, plan.upload, run, options, onEvent);
+      },
+      options.signal,
+    );
+  } finally {
+    shared.close();
+  }
   return { plan, outcomes: outcomes.filter(Boolean) };
+}
+
+/**
+ * Places every run of the plan on this machine's workers (`options.machine`, else what nvidia-smi
+ * and the host report) by the resources its model and plugins declare, the plan's `parallelism`
+ * bounding how many run at once. Throws `VHB_E_PLACEMENT_IMPOSSIBLE` for a run that fits nowhere.
+ */
+async function placeRuns(
+  options: RunExperimentOptions,
+  results: Map<string, LoadResult>,
+  locks: ReadonlyMap<string, ReadLock>,
+): Promise<{ pool: WorkerPool; byRun: Map<string, Placement> }> {
+  const { plan, registry } = options;
+  const machine = options.machine ?? (await discoverGpus());
+  const pool = buildWorkerPool(machine, { parallelism: plan.parallelism });
+  const stages = plan.runs.map((run) => {
+    const read = locks.get(run.name);
+    const lock = read?.ok ? read.lock : undefined;
+    const model = registry.get('models', run.spec.model.name)?.entry.resources;
+    return { id: run.name, needs: resourcesOf(run, { results, ...(model ? { model } : {}), ...(lock ? { lock } : {}) }).run };
+  });
+  const { order } = placeStages(stages, pool);
+  return { pool, byRun: new Map(order.map((p) => [p.stage, p])) };
+}
+
+/** The run's options on its worker: a GPU worker's device is the only one the run's processes see. */
+function onWorker(options: RunExperimentOptions, pool: WorkerPool, placement: Placement): RunExperimentOptions {
+  const gpu = pool.workers.find((w) => w.id === placement.worker)?.gpu;
+  if (!gpu) return options;
+  return { ...options, env: { ...(options.env ?? process.env), CUDA_VISIBLE_DEVICES: String(gpu.index) } };
+}
+
+/**
+ * The outcome of a run that finished earlier with nothing changed since (see reuse.ts): its stages
+ * are skipped. Never with `fresh` or `updatePlugins`, which ask for the work to be done again.
+ */
+async function reusedOutcome(
+  run: PlannedRun,
+  options: RunExperimentOptions,
+  listings: DatasetListings,
+  onEvent: (event: BusEvent) => void,
+): Promise<RunOutcome | undefined> {
+  if (options.fresh || options.updatePlugins) return undefined;
+  const started = Date.now();
+  const summary = await finishedEarlier(run, listings);
+  if (!summary) return undefined;
+  const outcome: RunOutcome = {
+    run: run.name,
+    dataset: run.spec.dataset.name,
+    outDir: run.spec.outDir,
+    status: 'ok',
+    reused: true,
+    summary,
+    durationMs: Date.now() - started,
+  };
+  onEvent({ type: 'run-start', run: run.name, dataset: outcome.dataset });
+  onEvent({ type: 'run-end', outcome });
+  return outcome;
+}
+
+/** Runs `run`, first taking the answers of the run it shares its inference with; notes a clean finish. */
+async function runWithSharing(
+  run: PlannedRun,
+  shared: SharedInference,
+  options: RunExperimentOptions,
+  listings: DatasetListings,
+  execute: (options: RunExperimentOptions) => Promise<RunOutcome>,
+): Promise<RunOutcome> {
+  let own = options;
+  if (shared.ownerOf(run)) {
+    // Starting over clears this run's folder now, before the shared answers go into it.
+    if (options.fresh) await rm(run.spec.outDir, { recursive: true, force: true });
+    await shared.seed(run);
+    own = { ...options, fresh: false };
+  }
+  const outcome = await execute(own);
+  if (outcome.status === 'ok') await recordFinished(run, outcome.summary, listings).catch(() => {});
+  return outcome;
 }

@@ -104,7 +104,7 @@ describe('stage graph', { timeout: 60_000 }, () => {
     engine.reset();
     const result = await runExperiment({ registry, host, plan, env: {}, bus, onEvent: (e) => callbacks.push(e) });
     for (const outcome of result.outcomes) expect(outcome.status, outcome.reason).toBe('ok');
-    // r2 answered from the response cache what r1 asked.
+    // r2 shares r1's inference: it starts from r1's answers and asks nothing.
     expect(engine.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(2 * ITEMS);
 
     // onEvent keeps receiving the RunnerEvents only.
@@ -127,8 +127,9 @@ describe('stage graph', { timeout: 60_000 }, () => {
     const items = seen.filter((e) => e.type === 'item-done' && e.run === 'r3');
     expect(items.map((e) => (e.type === 'item-done' ? e.done : 0))).toEqual([1, 2, 3, 4, 5]);
     for (const item of items) expect(item.type === 'item-done' && item.elapsedMs >= 0 && item.total === ITEMS).toBe(true);
-    const cachedR2 = seen.filter((e) => e.type === 'item-done' && e.run === 'r2' && e.cached);
-    expect(cachedR2).toHaveLength(ITEMS);
+    expect(seen.filter((e) => e.type === 'item-done' && e.run === 'r2')).toHaveLength(0);
+    const r2Start = seen.find((e) => e.type === 'run-event' && e.run === 'r2' && e.event.type === 'inference-start');
+    expect(r2Start?.type === 'run-event' && r2Start.event.type === 'inference-start' && r2Start.event.done).toBe(ITEMS);
 
     // events.jsonl holds what the bus carried, minus item-done (the item run-event is the same fact) and debug logs.
     const file = join(config.resultsDir, 'p', 'events.jsonl');

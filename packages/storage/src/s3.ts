@@ -1,18 +1,24 @@
+import { createRequire } from 'node:module';
 import { addAbortSignal, PassThrough, type Readable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  paginateListObjectsV2,
-  S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { VhbError } from '@vhb/sdk';
 import { abortedError, isAbort } from './abort.js';
 import { assertKey } from './keys.js';
 import { maskSecrets, secretsFromEnv } from './mask.js';
 import type { GetOptions, PutBody, PutOptions, Storage, StoredObject } from './storage.js';
+
+// The AWS SDK takes ~0.4 s to load: required on first use, so only S3 users pay for it (not every `vhb` start).
+const require = createRequire(import.meta.url);
+let clientS3: typeof import('@aws-sdk/client-s3') | undefined;
+let libStorage: typeof import('@aws-sdk/lib-storage') | undefined;
+const s3 = () => {
+  clientS3 ??= require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+  return clientS3;
+};
+const storageLib = () => {
+  libStorage ??= require('@aws-sdk/lib-storage') as typeof import('@aws-sdk/lib-storage');
+  return libStorage;
+};
 
 /** Static credentials for code that holds them (tests, a secrets manager). Never read them from registry YAML. */
 export interface S3Credentials {
@@ -101,7 +107,7 @@ export class S3Storage implements Storage {
     if (this.prefix !== '') assertKey(this.prefix, 'S3 prefix');
     this.url = `s3://${this.bucket}${this.prefix ? `/${this.prefix}` : ''}`;
     const config = s3Settings(options);
-    this.client = new S3Client(config);
+    this.client = new (s3().S3Client)(config);
     const creds = options.credentials;
     this.secrets = [
       ...secretsFromEnv(options.env ?? process.env),
@@ -119,7 +125,7 @@ export class S3Storage implements Storage {
 
   async *list(prefix = '', options: { signal?: AbortSignal } = {}): AsyncIterable<StoredObject> {
     const root = this.prefix ? `${this.prefix}/` : '';
-    const pages = paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: root + prefix });
+    const pages = s3().paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: root + prefix });
     try {
       for await (const page of pages) {
         if (options.signal?.aborted) throw abortedError(`listing ${this.url}`, options.signal.reason);
@@ -140,7 +146,7 @@ export class S3Storage implements Storage {
 
   async stat(key: string, options: { signal?: AbortSignal } = {}): Promise<StoredObject | undefined> {
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(key) }), {
+      const head = await this.client.send(new (s3().HeadObjectCommand)({ Bucket: this.bucket, Key: this.key(key) }), {
         abortSignal: options.signal,
       });
       return {
@@ -163,7 +169,7 @@ export class S3Storage implements Storage {
     let body: Readable;
     try {
       const answer = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: this.key(key), ...(range ? { Range: range } : {}) }),
+        new (s3().GetObjectCommand)({ Bucket: this.bucket, Key: this.key(key), ...(range ? { Range: range } : {}) }),
         { abortSignal: options.signal },
       );
       body = answer.Body as Readable;
@@ -201,7 +207,7 @@ export class S3Storage implements Storage {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       if (options.signal?.aborted) throw abortedError(`upload of ${this.url}/${key}`, options.signal.reason);
-      const upload = new Upload({
+      const upload = new (storageLib().Upload)({
         client: this.client,
         params: {
           Bucket: this.bucket,
@@ -224,7 +230,7 @@ export class S3Storage implements Storage {
 
   async delete(key: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(key) }), {
+      await this.client.send(new (s3().DeleteObjectCommand)({ Bucket: this.bucket, Key: this.key(key) }), {
         abortSignal: options.signal,
       });
     } catch (error) {

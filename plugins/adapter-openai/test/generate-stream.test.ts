@@ -59,13 +59,14 @@ describe('openai generate() over a stream', () => {
     const ttft = timing.ttftMs as number;
     // The server waits 120 ms after reading the request before the first content chunk.
     expect(ttft).toBeGreaterThanOrEqual(120);
-    // Two more chunks, 40 ms apart, follow the first: latency - ttft >= 80.
-    expect(timing.latencyMs).toBeGreaterThanOrEqual(ttft + 79);
+    // Two more chunks, at least 40 ms apart, follow the first: latency - ttft >= 80, less the few ms
+    // the first chunk's own timestamp may come late when the machine is loaded.
+    expect(timing.latencyMs).toBeGreaterThanOrEqual(ttft + 75);
     expect(timing.promptTokens).toBe(17);
     expect(timing.completionTokens).toBe(3);
     // tpot = (latency - ttft) / (completion tokens - 1) = (latency - ttft) / 2, about 40 ms.
     expect(timing.tpotMs).toBeCloseTo((timing.latencyMs - ttft) / 2, 9);
-    expect(timing.tpotMs).toBeGreaterThanOrEqual(39);
+    expect(timing.tpotMs).toBeGreaterThanOrEqual(37.5);
     expect(timing.peakMemoryMb).toBeNull();
   });
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { startTestEngine } from './engine.js';
 import type { TestEngine } from './types.js';
 
-export const USAGE = `Usage: vhb-test-engine [--host 127.0.0.1] [--port 8000] [--ttft-ms 0] [--token-delay-ms 0] [--api-key-env NAME] [--model NAME ...]
+export const USAGE = `Usage: vhb-test-engine [--host 127.0.0.1] [--port 8000] [--ttft-ms 0] [--token-delay-ms 0] [--api-key-env NAME] [--model NAME ...] [--log-first-content]
 
 A fake OpenAI-compatible chat completions server for tests and benchmarks. It answers
 "echo: <last user message>" word by word and serves until SIGINT or SIGTERM.
@@ -13,6 +13,8 @@ A fake OpenAI-compatible chat completions server for tests and benchmarks. It an
   --token-delay-ms  milliseconds between content chunks (default 0)
   --api-key-env     require Authorization: Bearer <the value of this environment variable>
   --model           a model listed by GET /v1/models (repeatable; default test-model)
+  --log-first-content  print a JSON line per streamed answer as its first content chunk is
+                    written: {"firstContent":{"prompt","dueMs","lateMs"}} (how late against --ttft-ms)
   --help            print this and exit`;
 
 function number(flag: string, value: string | undefined, fallback: number, max = Number.POSITIVE_INFINITY): number {
@@ -44,6 +46,7 @@ export async function main(
       'token-delay-ms': { type: 'string' },
       'api-key-env': { type: 'string' },
       model: { type: 'string', multiple: true },
+      'log-first-content': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -62,6 +65,7 @@ export async function main(
     apiKey,
     models: values.model,
     record: false,
+    ...(values['log-first-content'] ? { onFirstContent: (event) => print(JSON.stringify({ firstContent: event })) } : {}),
     behaviour: { ttftMs: number('ttft-ms', values['ttft-ms'], 0), tokenDelayMs: number('token-delay-ms', values['token-delay-ms'], 0) },
   });
   print(`test engine listening on ${engine.baseUrl}`);

@@ -65,6 +65,7 @@ class Engine implements TestEngine {
   readonly #models: string[];
   readonly #auth: string | undefined;
   readonly #record: boolean;
+  readonly #onFirstContent: TestEngineOptions['onFirstContent'];
   #failures: Failure[] = [];
   #seq = 0;
   #closed: Promise<void> | undefined;
@@ -75,6 +76,7 @@ class Engine implements TestEngine {
     this.#models = options.models?.length ? [...options.models] : ['test-model'];
     this.#auth = options.apiKey === undefined ? undefined : `Bearer ${options.apiKey}`;
     this.#record = options.record ?? true;
+    this.#onFirstContent = options.onFirstContent;
     this.#server = createServer({ noDelay: true }, (req, res) => this.#onRequest(req, res));
     this.#server.keepAliveTimeout = 60_000;
     this.#server.headersTimeout = 65_000;
@@ -227,7 +229,10 @@ class Engine implements TestEngine {
     if (body.stream === true) {
       const withUsage = body.stream_options?.include_usage === true;
       this.#answered(rec, 200);
-      writeStream(res, { id, model, pieces, usage, withUsage, due: t0 + ttft, gap }, () => this.#completed(prompt));
+      const report = this.#onFirstContent;
+      // Reported after the turn, so that reporting (a log line, say) never delays the chunk itself.
+      const onFirst = report ? (lateMs: number) => void setImmediate(report, { prompt, dueMs: ttft, lateMs }) : undefined;
+      writeStream(res, { id, model, pieces, usage, withUsage, due: t0 + ttft, gap, onFirst }, () => this.#completed(prompt));
       return;
     }
 

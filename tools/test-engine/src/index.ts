@@ -8,6 +8,7 @@ export type {
   ContentPart,
   Counts,
   Failure,
+  FirstContent,
   RecordedRequest,
   TestEngine,
   TestEngineOptions,

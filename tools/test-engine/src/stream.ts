@@ -17,6 +17,8 @@ export interface StreamPlan {
   due: number;
   /** Milliseconds between content chunks. */
   gap: number;
+  /** Called just before the first content chunk is written, with how many ms after `due` that is. */
+  onFirst?: (lateMs: number) => void;
 }
 
 /**
@@ -49,6 +51,7 @@ export function writeStream(res: ServerResponse, plan: StreamPlan, done: () => v
       if (next === pieces.length) break;
       if (!corked) res.cork();
       corked = true;
+      if (next === 0) plan.onFirst?.(performance.now() - due);
       res.write(chunkEvent(id, created, model, { content: pieces[next] as string }, null, withUsage));
       next++;
     }

@@ -82,6 +82,21 @@ export interface TestEngineOptions {
   /** Keep every request in `engine.requests`. Default true; false for benchmarks. */
   record?: boolean;
   behaviour?: Partial<Behaviour>;
+  /**
+   * Called as each streamed answer's first content chunk is written, with how late that is against
+   * `ttftMs` (its timer and the process's scheduling): what a client's TTFT error owes to the engine.
+   */
+  onFirstContent?: (event: FirstContent) => void;
+}
+
+/** A streamed answer's first content chunk, as it is written. */
+export interface FirstContent {
+  /** The text of the request's last user message. */
+  prompt: string;
+  /** Milliseconds after the request arrived at which `ttftMs` was due. */
+  dueMs: number;
+  /** Milliseconds between the due time and the write (0 or more). */
+  lateMs: number;
 }
 
 export interface TestEngine {

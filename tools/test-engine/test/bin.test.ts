@@ -78,6 +78,25 @@ describe('main', () => {
     }
   });
 
+  it('--log-first-content: one JSON line per streamed answer, written when its first content chunk goes out', async () => {
+    const lines: string[] = [];
+    const engine = (await main(['--port', '0', '--ttft-ms', '30', '--log-first-content'], {}, (l) => lines.push(l))) as TestEngine;
+    try {
+      const sent = performance.now();
+      const reply = await chat(engine.url, { ...userMessage('first words'), stream: true });
+      expect(reply.status).toBe(200);
+      // A non-streamed answer has no first chunk to report.
+      expect((await chat(engine.url, userMessage('plain'))).status).toBe(200);
+      const logged = lines.slice(1).map((line) => JSON.parse(line));
+      expect(logged).toEqual([{ firstContent: { prompt: 'first words', dueMs: 30, lateMs: expect.any(Number) } }]);
+      // Never early; and it was written before the client read the whole answer.
+      expect(logged[0].firstContent.lateMs).toBeGreaterThanOrEqual(0);
+      expect(logged[0].firstContent.lateMs).toBeLessThan(performance.now() - sent);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('refuses an --api-key-env naming an unset variable, and prints usage for --help', async () => {
     await expect(main(['--api-key-env', 'NOPE_UNSET'], {})).rejects.toThrow(/NOPE_UNSET is not set/);
     await expect(main(['--bogus'], {})).rejects.toThrow(/bogus/);

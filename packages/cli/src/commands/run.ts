@@ -1,12 +1,14 @@
 import { isAbsolute, relative } from 'node:path';
-import { planExperiment, runExperiment } from '@vhb/runner';
+import { planExperiment, resolveTrackerUrl, runExperiment } from '@vhb/runner';
 import { EXIT } from '../exit-codes.js';
 import { openProject } from '../project.js';
 import { printDiagnostics } from '../ui/diagnostics.js';
-import { type Output, paint } from '../ui/output.js';
+import { interruptible } from '../ui/interrupt.js';
+import type { Output } from '../ui/output.js';
 import { Progress } from '../ui/progress.js';
 import { summaryLines } from '../ui/summary.js';
 import { VERSION } from '../version.js';
+import { runOnQueueCommand } from './run-queue.js';
 
 export const DEFAULT_PLAN = 'demo';
 
@@ -15,22 +17,10 @@ export interface RunOptions {
   mode?: 'prod' | 'dev';
   fresh?: boolean;
   update?: boolean;
-}
-
-/** Ctrl-C once stops starting new items (what is answered stays on disk); twice exits at once. */
-function interruptible(output: Output): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    output.err(
-      paint(output).yellow(
-        '\n⏸ stopping after the items in flight — answers so far are saved; run the same command to continue (Ctrl-C again to quit now)',
-      ),
-    );
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+  /** Where the stage tracker lives (`--tracker`): a PostgreSQL URL, `sqlite:<path>` or a path; else VHB_TRACKER_URL, else results/<plan>/tracker.sqlite. */
+  tracker?: string;
+  /** `--queue redis://…`: queue the runs for `vhb worker`s instead of running them here. */
+  queue?: string;
 }
 
 /** `vhb run [plan]`: validates the plan, then runs it with progress, and prints the summary table. */
@@ -44,11 +34,15 @@ export async function runCommand(planArg: string | undefined, options: RunOption
   output.err(
     `VLMHyperBench ${VERSION} · plan ${plan.name} (${isAbsolute(plan.file) ? relative(options.cwd, plan.file) : plan.file}) · RUN_MODE=${project.config.runMode}`,
   );
+  if (options.queue) return runOnQueueCommand(project, plan, planName, { ...options, queue: options.queue }, output);
   const progress = new Progress(
     output,
     plan.runs.map((r) => r.name),
   );
-  const interrupt = interruptible(output);
+  const interrupt = interruptible(
+    output,
+    'stopping after the items in flight — answers so far are saved; run the same command to continue',
+  );
   try {
     const result = await runExperiment({
       registry: project.registry,
@@ -58,6 +52,7 @@ export async function runCommand(planArg: string | undefined, options: RunOption
       signal: interrupt.signal,
       fresh: options.fresh,
       updatePlugins: options.update,
+      tracker: resolveTrackerUrl(options.tracker, { cwd: options.cwd }),
     });
     progress.stop();
     for (const line of summaryLines(result.outcomes, options.cwd)) output.out(line);

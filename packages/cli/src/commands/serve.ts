@@ -9,6 +9,8 @@ import { loadDiagnostics, openProject, type Project } from '../project.js';
 import { printDiagnostics } from '../ui/diagnostics.js';
 import { type Output, paint } from '../ui/output.js';
 
+type ContainerInput = NonNullable<Extract<EngineConfigInput, { kind: 'command' }>['container']>;
+
 export interface ServeOptions {
   cwd: string;
   mode?: 'prod' | 'dev';
@@ -30,14 +32,41 @@ function secretNames(options: Record<string, unknown> | undefined): string[] {
     .map(([, value]) => value as string);
 }
 
+/** A model's `environment: { kind: docker }` → the container its serve command runs in (mount sources relative to the project root). */
+function containerFor(project: Project, model: Model, environment: NonNullable<Model['environment']>, file: string): ContainerInput {
+  const image = environment.image ?? model.image;
+  if (!image) {
+    throw new VhbError('VHB_E_ENV_CONFIG', `model "${model.name}" (${file}) runs in docker but names no image`, {
+      hint: "set `environment.image` (or the model's `image`) to the engine's image, e.g. vllm/vllm-openai",
+    });
+  }
+  return {
+    image,
+    ...(environment.gpus !== undefined ? { gpus: environment.gpus } : {}),
+    mounts: (environment.mounts ?? []).map((mount) => ({
+      source: resolve(project.config.root, mount.source),
+      ...(mount.target ? { target: mount.target } : {}),
+      readOnly: mount.read_only ?? false,
+    })),
+    ...(environment.network ? { network: environment.network } : {}),
+    env: environment.env ?? [],
+  };
+}
+
 /**
- * The engine of a registry model: a `serve:` block → a command engine (`vllm serve …`), an
- * `endpoint` → a remote OpenAI-compatible engine, anything else → its adapter plugin in process,
+ * The engine of a registry model: a `serve:` block → a command engine (`vllm serve …`; in a container
+ * with `environment: { kind: docker }`), an `endpoint` → a remote OpenAI-compatible engine, anything else → its adapter plugin in process,
  * imported through the plugin host when the model is loaded.
  */
 export function engineFor(project: Project, model: Model, file: string): EngineConfigInput {
   const apiKeyEnv = typeof model.options?.api_key_env === 'string' ? model.options.api_key_env : undefined;
   if (model.serve) {
+    const kind = model.environment?.kind ?? 'local';
+    if (kind !== 'local' && kind !== 'docker') {
+      throw new VhbError('VHB_E_ENV_CONFIG', `model "${model.name}" (${file}): \`vhb serve\` cannot start an engine in ${kind}`, {
+        hint: 'serve it with `environment: { kind: docker }` or locally, or start it yourself and give the model an `endpoint`',
+      });
+    }
     return {
       kind: 'command',
       command: model.serve.command,
@@ -47,6 +76,7 @@ export function engineFor(project: Project, model: Model, file: string): EngineC
       env: model.serve.env ?? [],
       ...(model.model_id ? { modelId: model.model_id } : {}),
       ...(apiKeyEnv ? { apiKeyEnv } : {}),
+      ...(model.environment?.kind === 'docker' ? { container: containerFor(project, model, model.environment, file) } : {}),
     };
   }
   if (model.endpoint) {

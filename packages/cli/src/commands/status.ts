@@ -2,10 +2,12 @@ import { join } from 'node:path';
 import {
   buildStageGraph,
   isStageAlive,
+  maskTrackerUrl,
   type PlanStage,
   planExperiment,
   planResultsDir,
   readTracker,
+  resolveTrackerUrl,
   type StageState,
   TRACKER_FILE,
   type TrackedRun,
@@ -22,6 +24,8 @@ export interface StatusOptions {
   cwd: string;
   mode?: 'prod' | 'dev';
   json?: boolean;
+  /** The tracker to read (`--tracker`): a PostgreSQL URL, `sqlite:<path>` or a path; else VHB_TRACKER_URL, else results/<plan>/tracker.sqlite. */
+  tracker?: string;
 }
 
 /** Where a stage stands: the disk's done / partial / pending, or the tracker's running / failed / interrupted. */
@@ -51,7 +55,7 @@ export interface RunStatusReport {
 
 export interface PlanStatus {
   plan: string;
-  /** The tracker database read, or null when there is none yet. */
+  /** The tracker database read (a PostgreSQL URL with its password masked), or null when there is none yet. */
   tracker: string | null;
   runs: RunStatusReport[];
 }
@@ -95,8 +99,8 @@ export async function planStatus(planArg: string | undefined, options: StatusOpt
   const plan = planExperiment(project.registry, project.config, planName);
   const graph = await buildStageGraph(plan);
   const dir = planResultsDir(plan);
-  const file = dir ? join(dir, TRACKER_FILE) : undefined;
-  const tracked = file ? await readTracker(file, plan.name) : undefined;
+  const location = resolveTrackerUrl(options.tracker, { cwd: options.cwd }) ?? (dir ? join(dir, TRACKER_FILE) : undefined);
+  const tracked = location ? await readTracker(location, plan.name) : undefined;
   const byId = new Map(graph.stages.map((s) => [s.id, s]));
   const runs = plan.runs.map((run): RunStatusReport => {
     const stages = (graph.runs[run.name] ?? []).map((id) => {
@@ -107,7 +111,7 @@ export async function planStatus(planArg: string | undefined, options: StatusOpt
     const last = record ? (record.status === 'running' && !isStageAlive(record) ? 'interrupted' : record.status) : undefined;
     return { run: run.name, ...(last ? { last } : {}), stages };
   });
-  return { plan: plan.name, tracker: tracked && file ? file : null, runs };
+  return { plan: plan.name, tracker: tracked && location ? maskTrackerUrl(location) : null, runs };
 }
 
 /** `vhb status [plan]`: where every run of a plan stands, stage by stage. */
@@ -142,8 +146,11 @@ export async function statusCommand(planArg: string | undefined, options: Status
   };
   const all = status.runs.flatMap((r) => r.stages);
   const idWidth = Math.max(0, ...all.map((s) => s.id.length));
+  // A tracker asked for by --tracker or VHB_TRACKER_URL is named, so a wrong one shows; the default goes without saying.
+  const chosen = resolveTrackerUrl(options.tracker, { cwd: options.cwd });
+  const where = chosen ? ` · tracker ${maskTrackerUrl(chosen)}` : '';
   output.out(
-    `plan ${status.plan} · ${status.runs.length} run${status.runs.length === 1 ? '' : 's'}${status.tracker ? '' : ' · no tracker yet'}`,
+    `plan ${status.plan} · ${status.runs.length} run${status.runs.length === 1 ? '' : 's'}${where}${status.tracker ? '' : ' · no tracker yet'}`,
   );
   for (const run of status.runs) {
     output.out('');

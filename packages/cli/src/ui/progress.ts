@@ -137,7 +137,10 @@ export class Progress {
     const { outcome } = event;
     const state = this.runs.get(outcome.run);
     const label = this.label(outcome.run);
-    if (outcome.status === 'ok' && state) {
+    if (outcome.status === 'ok' && outcome.reused) {
+      const items = outcome.summary?.items.total ?? 0;
+      this.print(`${this.pc.green('✔')} ${label} ${outcome.dataset}  ${items}/${items}  done earlier, nothing changed (stages skipped)`);
+    } else if (outcome.status === 'ok' && state) {
       const failed = outcome.summary?.items.failed ? this.pc.yellow(`  ${outcome.summary.items.failed} failed`) : '';
       const notes = [state.cached ? `${state.cached} from cache` : '', state.retries ? `${state.retries} retries` : ''].filter(Boolean);
       const extra = notes.length ? `  (${notes.join(', ')})` : '';

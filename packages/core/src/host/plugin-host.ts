@@ -30,6 +30,11 @@ export class PluginHost {
     this.logger = options.logger ?? silent;
   }
 
+  /** The registry an npm source installs from: its own `registry`, else the host's `npmRegistry`; undefined means npm's configuration. */
+  npmRegistryOf(source: NpmSource): string | undefined {
+    return npmRegistryOf(source, this.options.npmRegistry);
+  }
+
   /** Resolves, installs just in time (cached), imports and checks one plugin package. */
   async load(request: LoadRequest): Promise<LoadedPlugin> {
     try {

@@ -107,6 +107,46 @@ export const modelServeSchema = z.strictObject({
   startup_timeout_ms: z.number().int().positive().optional(),
 });
 
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+
+/** Where a model's runs execute: in the vhb process (`local`, the default) or elsewhere (a container, a pod). */
+export const modelEnvironmentSchema = z.strictObject({
+  kind: z.enum(['local', 'docker', 'apptainer', 'runpod']).default('local'),
+  /** Image the run's container starts from; it must hold `node` and `npm`. Default: the model's `image`. */
+  image: z.string().min(1).optional(),
+  /** GPUs the container gets (NVIDIA): a count, or `all`. None when absent. */
+  gpus: z.union([z.number().int().positive(), z.literal('all')]).optional(),
+  /** More host folders the container sees, beside the dataset, results, cache and plugin folders. */
+  mounts: z
+    .array(
+      z.strictObject({
+        /** Host folder or file; relative to the project root. */
+        source: z.string().min(1),
+        /** Path inside the container; default: the same as on the host. */
+        target: z.string().startsWith('/').optional(),
+        read_only: z.boolean().optional(),
+      }),
+    )
+    .optional(),
+  /** The container's network: `host` (default; reaches engines on 127.0.0.1), `none`, or docker's `bridge`. */
+  network: z.enum(['host', 'none', 'bridge']).optional(),
+  /** NAMES of environment variables passed into the container (values from vhb's environment, masked in logs). */
+  env: z.array(envVarName).optional(),
+  /** `kind: runpod` only: the pod's GPUs, its cloud, and the storage (`s3://bucket/prefix`) files go through both ways. */
+  runpod: z
+    .strictObject({
+      storage: z.string().min(1),
+      /** NAMES of the variables the pod needs to open the storage (AWS_ACCESS_KEY_ID, …); values from vhb's environment. */
+      storage_env: z.array(envVarName).optional(),
+      gpu_type_ids: z.array(z.string().min(1)).min(1).optional(),
+      cloud_type: z.enum(['SECURE', 'COMMUNITY']).optional(),
+      container_disk_gb: z.number().int().positive().optional(),
+    })
+    .optional(),
+  /** `kind: apptainer` only: the program (default `apptainer`, else `singularity`) and where built SIF images are kept. */
+  apptainer: z.strictObject({ binary: z.string().min(1).optional(), cache_dir: z.string().min(1).optional() }).optional(),
+});
+
 export const modelSchema = z.strictObject({
   name: nameSchema,
   description: z.string().optional(),
@@ -121,6 +161,8 @@ export const modelSchema = z.strictObject({
   resources: modelResourcesSchema.optional(),
   /** Lets `vhb serve` start the engine on load; the model is then served at the gateway (see @vhb/gateway). */
   serve: modelServeSchema.optional(),
+  /** Where the model's runs execute (`kind: docker`: the task's bin in a container); in process when absent. */
+  environment: modelEnvironmentSchema.optional(),
 });
 export type Model = z.infer<typeof modelSchema>;
 

@@ -6,7 +6,8 @@ import { textOf } from '../chat-schema.js';
 import { type AdapterEngineConfig, isAdapter } from '../config.js';
 import { GatewayError } from '../errors.js';
 import { firstImageFile } from '../images.js';
-import { BaseEngine, type EngineContext } from './engine.js';
+import type { CallCancel } from './cancel.js';
+import { BaseEngine, type Completion, type EngineContext } from './engine.js';
 
 /**
  * An in-process adapter plugin (e.g. @vhb/adapter-tesseract) served like an engine: load opens its
@@ -125,9 +126,9 @@ export class AdapterEngine extends BaseEngine {
     }
   }
 
-  async complete(body: ChatRequest, signal: AbortSignal): Promise<Record<string, unknown>> {
-    const result = await this.generate(body, signal);
-    return {
+  async complete(body: ChatRequest, cancel: CallCancel): Promise<Completion> {
+    const result = await this.generate(body, cancel.signal);
+    const json = {
       id: `chatcmpl-${randomUUID()}`,
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
@@ -135,11 +136,12 @@ export class AdapterEngine extends BaseEngine {
       choices: [{ index: 0, message: { role: 'assistant', content: result.text }, finish_reason: 'stop' }],
       ...usageOf(result),
     };
+    return { json };
   }
 
-  async stream(body: ChatRequest, signal: AbortSignal): Promise<AsyncIterable<string>> {
+  async stream(body: ChatRequest, cancel: CallCancel): Promise<AsyncIterable<string>> {
     // The adapter answers whole: generate first, so a failure is an HTTP error, not a broken stream.
-    const result = await this.generate(body, signal);
+    const result = await this.generate(body, cancel.signal);
     const base = {
       id: `chatcmpl-${randomUUID()}`,
       object: 'chat.completion.chunk',

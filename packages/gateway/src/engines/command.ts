@@ -7,6 +7,7 @@ import { Pool } from 'undici';
 import { API_KEYS_ENV } from '../auth.js';
 import type { CommandEngineConfig } from '../config.js';
 import { GatewayError } from '../errors.js';
+import { assertDockerCli, containerName, dockerRunArgv, removeContainer } from './container.js';
 import type { EngineContext } from './engine.js';
 import { HttpEngine } from './http-engine.js';
 
@@ -70,7 +71,13 @@ export class CommandEngine extends HttpEngine {
     const port = this.config.port || (await freePort(this.config.host));
     this.port = port;
     const fill = (arg: string) => arg.replaceAll('{port}', String(port)).replaceAll('{host}', this.config.host);
-    const [program, ...args] = this.config.command.map(fill) as [string, ...string[]];
+    const container = this.config.container;
+    if (container) assertDockerCli(this.name, container.docker, env);
+    const command = this.config.command.map(fill);
+    const [program, ...args] = (container ? dockerRunArgv(this.name, this.config, container, port, command) : command) as [
+      string,
+      ...string[],
+    ];
     this.tail.length = 0;
     this.stopping = false;
     this.ctx.log.info({ model: this.name, port }, `starting engine: ${[program, ...args].join(' ')}`);
@@ -113,7 +120,7 @@ export class CommandEngine extends HttpEngine {
         if (spawnError) {
           throw new GatewayError(
             'VHB_E_GATEWAY_LOAD',
-            `model "${this.name}": cannot start ${this.config.command[0]}: ${spawnError.message}`,
+            `model "${this.name}": cannot start ${this.config.container?.docker ?? this.config.command[0]}: ${spawnError.message}`,
             {
               hint: 'check that the program is installed and on PATH',
               cause: spawnError,
@@ -177,6 +184,26 @@ export class CommandEngine extends HttpEngine {
   protected async stop(): Promise<void> {
     this.stopping = true;
     await this.disconnect();
+    try {
+      await this.stopProcess();
+    } finally {
+      await this.removeContainer();
+    }
+  }
+
+  /** The docker client passes SIGTERM on to the container, but a SIGKILLed client (or a failed start) leaves it running. */
+  private async removeContainer(): Promise<void> {
+    const container = this.config.container;
+    if (!container || this.port === undefined) return;
+    const name = containerName(this.name, this.port);
+    const env = { ...this.ctx.env };
+    delete env[API_KEYS_ENV];
+    if (!(await removeContainer(container.docker, name, env, this.config.stopGraceMs))) {
+      this.ctx.log.warn({ model: this.name }, `container ${name} is still there after docker rm -f`);
+    }
+  }
+
+  private async stopProcess(): Promise<void> {
     const child = this.child;
     this.child = undefined;
     if (!child || child.exitCode !== null || child.signalCode !== null || !child.pid) return;

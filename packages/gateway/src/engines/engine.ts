@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ChatRequest } from '../chat-schema.js';
 import type { Masker } from '../mask.js';
+import type { CallCancel } from './cancel.js';
 
 export type EngineKind = 'openai' | 'command' | 'adapter';
 export type EngineState = 'unloaded' | 'loading' | 'loaded' | 'failed';
@@ -16,6 +17,12 @@ export interface EngineContext {
   masker: Masker;
 }
 
+/** A non-streamed answer: the `chat.completion` object, and the engine's own text of it when there is one (passed on as it is). */
+export interface Completion {
+  json: Record<string, unknown>;
+  text?: string;
+}
+
 /** One model's engine: loads, unloads, and answers chat completions as OpenAI does. */
 export interface Engine {
   readonly name: string;
@@ -29,10 +36,10 @@ export interface Engine {
   load(): Promise<void>;
   /** Stops the engine and frees its connections; a no-op when unloaded. */
   unload(): Promise<void>;
-  /** A non-streamed completion: the engine's `chat.completion` JSON. */
-  complete(body: ChatRequest, signal: AbortSignal): Promise<Record<string, unknown>>;
+  /** A non-streamed completion: the engine's `chat.completion` JSON (and its text, when it came over HTTP). */
+  complete(body: ChatRequest, cancel: CallCancel): Promise<Completion>;
   /** A streamed completion: the `data` of each SSE event, `[DONE]` included, once the engine has accepted the request. */
-  stream(body: ChatRequest, signal: AbortSignal): Promise<AsyncIterable<string>>;
+  stream(body: ChatRequest, cancel: CallCancel): Promise<AsyncIterable<string>>;
 }
 
 /** Load-state bookkeeping shared by the engines: one load at a time, state and last error kept. */

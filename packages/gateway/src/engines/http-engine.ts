@@ -1,8 +1,8 @@
 import type { ChatRequest } from '../chat-schema.js';
 import { GatewayError } from '../errors.js';
-import { inlineImages } from '../images.js';
-import { sseData } from '../sse.js';
-import { BaseEngine, type EngineContext } from './engine.js';
+import { hasImagePaths, inlineImages } from '../images.js';
+import type { CallCancel } from './cancel.js';
+import { BaseEngine, type Completion, type EngineContext } from './engine.js';
 import { Upstream } from './upstream.js';
 
 /** Options every engine over HTTP has. */
@@ -53,8 +53,14 @@ export abstract class HttpEngine extends BaseEngine {
     await upstream?.close();
   }
 
-  private async payload(body: ChatRequest, stream: boolean): Promise<Record<string, unknown>> {
-    const inlined = await inlineImages(body, this.ctx.datasetRoot);
+  /** The body sent to the engine: its model id, `stream` as asked, image paths read into data URLs. */
+  private payload(body: ChatRequest, stream: boolean): Record<string, unknown> | Promise<Record<string, unknown>> {
+    // Only image paths need the (asynchronous) file reads: the usual request is built in one go.
+    if (hasImagePaths(body)) return inlineImages(body, this.ctx.datasetRoot).then((inlined) => this.fields(inlined, body, stream));
+    return this.fields(body, body, stream);
+  }
+
+  private fields(inlined: ChatRequest, body: ChatRequest, stream: boolean): Record<string, unknown> {
     const payload: Record<string, unknown> = { ...inlined, model: this.http.modelId ?? this.name, stream };
     if (stream) payload.stream_options = { ...(body.stream_options ?? {}), include_usage: true };
     else delete payload.stream_options;
@@ -72,32 +78,28 @@ export abstract class HttpEngine extends BaseEngine {
     return this.upstream;
   }
 
-  async complete(body: ChatRequest, signal: AbortSignal): Promise<Record<string, unknown>> {
+  async complete(body: ChatRequest, cancel: CallCancel): Promise<Completion> {
     const upstream = this.ready();
-    const payload = await this.payload(body, false);
-    const response = await upstream.post('/chat/completions', payload, signal);
+    const text = await upstream.complete('/chat/completions', await this.payload(body, false), cancel);
+    let json: unknown;
     try {
-      return (await response.body.json()) as Record<string, unknown>;
+      json = JSON.parse(text);
     } catch (error) {
-      const transport = upstream.transportError(error);
-      if (transport !== error) throw transport;
       throw new GatewayError('VHB_E_GATEWAY_UPSTREAM', `the engine of model "${this.name}" answered with a body that is not JSON`, {
         hint: 'check that the engine URL points at an OpenAI-compatible API (…/v1)',
         cause: error,
       });
     }
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+      throw new GatewayError('VHB_E_GATEWAY_UPSTREAM', `the engine of model "${this.name}" answered with JSON that is not an object`, {
+        hint: 'check that the engine URL points at an OpenAI-compatible API (…/v1)',
+      });
+    }
+    return { json: json as Record<string, unknown>, text };
   }
 
-  async stream(body: ChatRequest, signal: AbortSignal): Promise<AsyncIterable<string>> {
+  async stream(body: ChatRequest, cancel: CallCancel): Promise<AsyncIterable<string>> {
     const upstream = this.ready();
-    const payload = await this.payload(body, true);
-    const response = await upstream.post('/chat/completions', payload, signal);
-    return (async function* () {
-      try {
-        yield* sseData(response.body);
-      } catch (error) {
-        throw upstream.transportError(error);
-      }
-    })();
+    return upstream.events('/chat/completions', await this.payload(body, true), cancel);
   }
 }

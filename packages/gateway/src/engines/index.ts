@@ -4,7 +4,8 @@ import { CommandEngine } from './command.js';
 import type { Engine, EngineContext } from './engine.js';
 import { OpenAIEngine } from './openai.js';
 
-export type { Engine, EngineContext, EngineKind, EngineState } from './engine.js';
+export { CallCancel } from './cancel.js';
+export type { Completion, Engine, EngineContext, EngineKind, EngineState } from './engine.js';
 
 /** The engine for one model's configuration. */
 export function createEngine(ctx: EngineContext, config: EngineConfig): Engine {

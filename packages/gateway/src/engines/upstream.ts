@@ -1,47 +1,150 @@
+import { SseParser } from '@vhb/sdk/openai';
 import type { Dispatcher } from 'undici';
 import { Pool } from 'undici';
 import { GatewayError } from '../errors.js';
+import type { CallCancel } from './cancel.js';
+import { EventQueue } from './event-queue.js';
 
-/** An OpenAI-compatible server reached through one undici Pool (never the global fetch). */
+/** The value of header `name` (lower case) in undici's raw [name, value, ...] list. */
+function headerOf(raw: Buffer[], name: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i] as Buffer;
+    if (key.length === name.length && key.toString('latin1').toLowerCase() === name) return (raw[i + 1] as Buffer).toString('latin1');
+  }
+  return undefined;
+}
+
+/**
+ * One POST to the engine as an undici dispatch handler: no body stream and no AbortSignal per
+ * request (the client going away cancels it through `CallCancel`). A 2xx answer is collected whole
+ * (`whole`), or its SSE events are pushed to a queue as the socket delivers them (`events`); any
+ * other status becomes a GatewayError once its body is read.
+ */
+class UpstreamCall implements Dispatcher.DispatchHandler {
+  #abort: ((error?: Error) => void) | undefined;
+  #cancelled = false;
+  #status = 0;
+  #retryAfter: string | undefined;
+  #first: Buffer | undefined;
+  #more: Buffer[] | undefined;
+  #events: EventQueue | undefined;
+  #parser: SseParser | undefined;
+  #settled = false;
+
+  constructor(
+    private readonly upstream: Upstream,
+    private readonly mode: 'whole' | 'events',
+    private readonly resolve: (value: string | EventQueue) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  cancel(): void {
+    this.#cancelled = true;
+    this.#abort?.();
+  }
+
+  onConnect(abort: (error?: Error) => void): void {
+    if (this.#cancelled) abort();
+    else this.#abort = abort;
+  }
+
+  onHeaders(status: number, raw: Buffer[]): boolean {
+    this.#status = status;
+    if (status < 200 || status >= 300) this.#retryAfter = headerOf(raw, 'retry-after');
+    else if (this.mode === 'events') {
+      const events = new EventQueue();
+      this.#events = events;
+      this.#parser = new SseParser((data) => events.push(data));
+      this.#settle(events);
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.#parser) this.#parser.push(chunk);
+    else if (this.#first === undefined) this.#first = chunk;
+    else if (this.#more === undefined) this.#more = [chunk];
+    else this.#more.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.#parser) {
+      this.#parser.end();
+      this.#events?.end();
+      return;
+    }
+    const text =
+      this.#first === undefined ? '' : this.#more ? Buffer.concat([this.#first, ...this.#more]).toString() : this.#first.toString();
+    if (this.#status >= 200 && this.#status < 300) this.#settle(text);
+    else this.#fail(this.upstream.statusError(this.#status, text, this.#retryAfter));
+  }
+
+  onError(error: Error): void {
+    const failure = this.upstream.transportError(error);
+    if (this.#events) this.#events.fail(failure);
+    else this.#fail(failure);
+  }
+
+  #settle(value: string | EventQueue): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.resolve(value);
+  }
+
+  #fail(error: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.reject(error);
+  }
+}
+
+/** An OpenAI-compatible server reached through one undici Pool (never the global fetch), no pipelining. */
 export class Upstream {
   readonly pool: Pool;
   private readonly base: string;
+  private readonly headers: string[];
 
   constructor(
     private readonly model: string,
     baseUrl: string,
-    private readonly apiKey: string | undefined,
+    apiKey: string | undefined,
     private readonly timeoutMs: number,
     connections: number,
   ) {
     const url = new URL(baseUrl);
     this.pool = new Pool(url.origin, { connections, pipelining: 1 });
     this.base = url.pathname.replace(/\/+$/, '');
+    this.headers = ['content-type', 'application/json', 'accept', 'application/json, text/event-stream'];
+    if (apiKey) this.headers.push('authorization', `Bearer ${apiKey}`);
   }
 
-  /** POSTs JSON to `<base><path>`; a non-2xx answer becomes a GatewayError with the engine's words (masked by the caller's error handler). */
-  async post(path: string, payload: unknown, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await this.pool.request({
-        path: `${this.base}${path}`,
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
+  /** POSTs JSON to `<base><path>` and resolves with the whole 2xx body; a non-2xx answer becomes a GatewayError with the engine's words (masked by the caller's error handler). */
+  complete(path: string, payload: unknown, cancel: CallCancel): Promise<string> {
+    return this.#post(path, payload, cancel, 'whole') as Promise<string>;
+  }
+
+  /** POSTs JSON and resolves once the engine accepted it (2xx headers), with its SSE events as they come. */
+  events(path: string, payload: unknown, cancel: CallCancel): Promise<AsyncIterable<string>> {
+    return this.#post(path, payload, cancel, 'events') as Promise<EventQueue>;
+  }
+
+  #post(path: string, payload: unknown, cancel: CallCancel, mode: 'whole' | 'events'): Promise<string | EventQueue> {
+    return new Promise((resolve, reject) => {
+      const call = new UpstreamCall(this, mode, resolve, reject);
+      cancel.onCancel(() => call.cancel());
+      this.pool.dispatch(
+        {
+          path: `${this.base}${path}`,
+          method: 'POST',
+          headers: this.headers,
+          body: JSON.stringify(payload),
+          headersTimeout: this.timeoutMs,
+          bodyTimeout: this.timeoutMs,
         },
-        body: JSON.stringify(payload),
-        signal,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
-    } catch (error) {
-      throw this.transportError(error);
-    }
-    if (response.statusCode >= 200 && response.statusCode < 300) return response;
-    const text = await response.body.text().catch(() => '');
-    throw this.statusError(response.statusCode, text, response.headers['retry-after']);
+        call,
+      );
+    });
   }
 
   /** Turns undici's transport failures into gateway errors; an abort (the client left) stays as it is. */
@@ -64,7 +167,7 @@ export class Upstream {
     );
   }
 
-  private statusError(status: number, text: string, retryAfter: string | string[] | undefined): GatewayError {
+  statusError(status: number, text: string, retryAfter: string | string[] | undefined): GatewayError {
     const detail = engineMessage(text);
     if (status === 429) {
       const after = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;

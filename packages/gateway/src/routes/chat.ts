@@ -3,10 +3,11 @@ import type { ValidateFunction } from 'ajv';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type ChatRequest, chatRequestSchema, requestedSchema } from '../chat-schema.js';
-import type { Engine } from '../engines/index.js';
+import { CallCancel, type Engine } from '../engines/index.js';
 import { errorBody, GatewayError } from '../errors.js';
 import type { GpuSampler } from '../gpu.js';
 import type { JsonSchemaChecker } from '../json-check.js';
+import { withField } from '../json-field.js';
 import type { Masker } from '../mask.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { sseEvent } from '../sse.js';
@@ -47,17 +48,17 @@ export function chatRoute(app: FastifyInstance, deps: ChatDeps): void {
       deps.tag(request, engine.name);
       const schema = requestedSchema(body);
       const validate = schema ? deps.checker.compile(schema) : undefined;
-      const controller = new AbortController();
+      const cancel = new CallCancel();
       reply.raw.on('close', () => {
-        if (!reply.raw.writableFinished) controller.abort();
+        if (!reply.raw.writableFinished) cancel.cancel();
       });
-      if (body.stream) return streamed(deps, engine, body, validate, controller, reply);
+      if (body.stream) return streamed(deps, engine, body, validate, cancel, reply);
 
       const started = performance.now();
-      const completion = await engine.complete(body, controller.signal);
+      const { json, text } = await engine.complete(body, cancel);
       const latencyMs = performance.now() - started;
-      const usage = completion.usage as Usage;
-      const content = (completion.choices as { message?: { content?: unknown } }[] | undefined)?.[0]?.message?.content;
+      const usage = json.usage as Usage;
+      const content = (json.choices as { message?: { content?: unknown } }[] | undefined)?.[0]?.message?.content;
       const timing = computeTiming({
         model: engine.name,
         engine: engine.kind,
@@ -65,11 +66,14 @@ export function chatRoute(app: FastifyInstance, deps: ChatDeps): void {
         ttftMs: null,
         promptTokens: count(usage?.prompt_tokens),
         completionTokens: count(usage?.completion_tokens),
-        gpuMemoryMb: await deps.gpu.sample(),
+        gpuMemoryMb: deps.gpu.enabled ? await deps.gpu.sample() : null,
       });
       check(deps, validate, typeof content === 'string' ? content : '', timing);
       deps.metrics.observe(engine.name, timing);
-      return { ...completion, vhb: timing };
+      // The engine's own JSON goes on as it came, `vhb` added at its end: no second serialisation.
+      const passed = text === undefined || json.vhb !== undefined ? undefined : withField(text, 'vhb', timing);
+      if (passed === undefined) return { ...json, vhb: timing };
+      return reply.type('application/json; charset=utf-8').send(passed);
     },
   );
 }
@@ -91,11 +95,11 @@ async function streamed(
   engine: Engine,
   body: ChatRequest,
   validate: ValidateFunction | undefined,
-  controller: AbortController,
+  cancel: CallCancel,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
   const started = performance.now();
-  const events = await engine.stream(body, controller.signal);
+  const events = await engine.stream(body, cancel);
   const wantsUsage = body.stream_options?.include_usage === true;
   const out = new PassThrough();
   reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
@@ -140,14 +144,14 @@ async function streamed(
         ttftMs,
         promptTokens: count(usage?.prompt_tokens),
         completionTokens: count(usage?.completion_tokens) ?? chunks,
-        gpuMemoryMb: await deps.gpu.sample(),
+        gpuMemoryMb: deps.gpu.enabled ? await deps.gpu.sample() : null,
       });
       check(deps, validate, content, timing);
       deps.metrics.observe(engine.name, timing);
       out.write(sseEvent(JSON.stringify({ ...head, object: 'chat.completion.chunk', choices: [], vhb: timing })));
       out.write(sseEvent('[DONE]'));
     } catch (error) {
-      if (controller.signal.aborted) return;
+      if (cancel.cancelled) return;
       const code = error instanceof GatewayError ? error.code : 'VHB_E_GATEWAY_UPSTREAM';
       const message = deps.masker.mask(`the stream of model "${engine.name}" broke: ${(error as Error).message}`);
       deps.metrics.errors.inc({ model: engine.name, code });

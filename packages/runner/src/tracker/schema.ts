@@ -3,6 +3,8 @@
  * and integer columns only, times as ISO 8601 text, `CHECK` for the status, composite primary keys,
  * upserts with `INSERT … ON CONFLICT … DO UPDATE`, and parameters written `$1, $2, …` (PostgreSQL's
  * numbered parameters; SQLite reads them as named ones). A plan-level stage (`prepare`) has run `''`.
+ * What differs stays in the drivers: how values are bound (sqlite.ts, postgres.ts) and the order of
+ * rows read, which rows.ts sets in code (the two order text and NULLs differently).
  */
 export const TRACKER_SCHEMA: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS plans (

@@ -68,38 +68,64 @@ export function parseCompletion(text: string, url: string): Reply {
 }
 
 /**
+ * Reads a streamed chat completion one SSE `data` at a time, noting when the first piece of
+ * content arrived: `now()` is read as the chunk is parsed, so a caller that pushes chunks as the
+ * socket delivers them measures time to first token without waiting on the event loop.
+ */
+export class CompletionStream {
+  readonly #url: string;
+  readonly #now: () => number;
+  readonly #parts: string[] = [];
+  #usage: Usage = { promptTokens: null, completionTokens: null };
+  #ttftMs: number | null = null;
+  #sawChoice = false;
+  #done = false;
+
+  constructor(url: string, now: () => number) {
+    this.#url = url;
+    this.#now = now;
+  }
+
+  /** One event's data; throws VHB_E_ADAPTER_REPLY on a malformed chunk or an error the server streamed. */
+  data(data: string): void {
+    // Read on to the end after [DONE] rather than cut the connection, so it can be reused.
+    if (this.#done) return;
+    if (data.trim() === '[DONE]') {
+      this.#done = true;
+      return;
+    }
+    const url = this.#url;
+    const chunk = parseJson(data, 'stream chunk', url);
+    if (!isObject(chunk)) throw adapterError('VHB_E_ADAPTER_REPLY', `stream chunk from ${url} is not a JSON object: ${snippet(data, 120)}`);
+    if (chunk.error !== undefined) throw serverError(chunk, url);
+    if (chunk.usage !== undefined && chunk.usage !== null) this.#usage = usageOf(chunk.usage);
+    if (chunk.choices === undefined) return;
+    if (!Array.isArray(chunk.choices))
+      throw adapterError('VHB_E_ADAPTER_REPLY', `stream chunk from ${url} has choices that are not a list`);
+    const first = chunk.choices[0];
+    if (!isObject(first)) return;
+    this.#sawChoice = true;
+    const text = isObject(first.delta) ? contentText(first.delta.content, 'choices[0].delta.content', url) : '';
+    if (text) {
+      if (this.#ttftMs === null) this.#ttftMs = this.#now();
+      this.#parts.push(text);
+    }
+  }
+
+  /** The reply once the stream ended (a missing `[DONE]` is tolerated); throws when no choice came. */
+  finish(): Reply {
+    if (!this.#sawChoice)
+      throw adapterError('VHB_E_ADAPTER_REPLY', `stream from ${this.#url} ended without any choices`, 'see the server logs');
+    return { text: this.#parts.join(''), usage: this.#usage, ttftMs: this.#ttftMs };
+  }
+}
+
+/**
  * Reads a streamed chat completion, noting when the first piece of content arrived.
  * `now` is the clock the caller started the request on. Tolerates a missing `[DONE]`.
  */
 export async function readCompletionStream(body: AsyncIterable<Uint8Array | string>, url: string, now: () => number): Promise<Reply> {
-  const parts: string[] = [];
-  let usage: Usage = { promptTokens: null, completionTokens: null };
-  let ttftMs: number | null = null;
-  let sawChoice = false;
-  let done = false;
-  for await (const data of sseData(body)) {
-    // Read on to the end after [DONE] rather than cut the connection, so it can be reused.
-    if (done) continue;
-    if (data.trim() === '[DONE]') {
-      done = true;
-      continue;
-    }
-    const chunk = parseJson(data, 'stream chunk', url);
-    if (!isObject(chunk)) throw adapterError('VHB_E_ADAPTER_REPLY', `stream chunk from ${url} is not a JSON object: ${snippet(data, 120)}`);
-    if (chunk.error !== undefined) throw serverError(chunk, url);
-    if (chunk.usage !== undefined && chunk.usage !== null) usage = usageOf(chunk.usage);
-    if (chunk.choices === undefined) continue;
-    if (!Array.isArray(chunk.choices))
-      throw adapterError('VHB_E_ADAPTER_REPLY', `stream chunk from ${url} has choices that are not a list`);
-    const first = chunk.choices[0];
-    if (!isObject(first)) continue;
-    sawChoice = true;
-    const text = isObject(first.delta) ? contentText(first.delta.content, 'choices[0].delta.content', url) : '';
-    if (text) {
-      if (ttftMs === null) ttftMs = now();
-      parts.push(text);
-    }
-  }
-  if (!sawChoice) throw adapterError('VHB_E_ADAPTER_REPLY', `stream from ${url} ended without any choices`, 'see the server logs');
-  return { text: parts.join(''), usage, ttftMs };
+  const stream = new CompletionStream(url, now);
+  for await (const data of sseData(body)) stream.data(data);
+  return stream.finish();
 }

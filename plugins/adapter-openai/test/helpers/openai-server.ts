@@ -38,7 +38,11 @@ export interface OpenAIServer {
   close(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits at least `ms` by performance.now(): Node's timers run on a millisecond clock and may fire up to a millisecond early. */
+async function sleep(ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  for (let left = ms; left > 0; left = until - performance.now()) await new Promise((resolve) => setTimeout(resolve, Math.ceil(left)));
+}
 const sse = (res: ServerResponse, data: unknown) => res.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
 const imageUrl = /^data:image\/(png|jpeg|webp|gif|bmp|tiff);base64,([A-Za-z0-9+/]+={0,2})$/;
 

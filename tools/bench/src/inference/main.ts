@@ -9,7 +9,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { percentiles } from '@vhb/sdk';
 import {
   autocannonPhase,
   cpuMeter,
@@ -21,11 +20,12 @@ import {
   writeDataset,
 } from './phases.js';
 import { type ServerProcess, startEngineProcess, startGatewayProcess } from './processes.js';
+import { lateness, mergePhases, TTFT_MS, type TtftResult, ttftStats } from './results.js';
+
+export { TTFT_MS } from './results.js';
 
 /** The issue's goals, as fractions of the undici Pool baseline, and for the TTFT error. */
 export const GOALS = { runner: 0.9, gateway: 0.6, ttftP99Ms: 2 } as const;
-/** The delay the engine adds before the first token in the TTFT phase. */
-export const TTFT_MS = 20;
 
 export interface InferenceOptions {
   /** Requests (items) timed per phase. */
@@ -38,21 +38,13 @@ export interface InferenceOptions {
   ttftConcurrency: number;
   /** Also time the global fetch. */
   fetch: boolean;
+  /** Rounds (b), (c) and (d) are timed in, interleaved, each with `requests / rounds` requests. */
+  rounds: number;
 }
 
-export const DEFAULTS: InferenceOptions = { requests: 60_000, concurrency: 64, ttftItems: 500, ttftConcurrency: 8, fetch: true };
+export const DEFAULTS: InferenceOptions = { requests: 60_000, concurrency: 64, ttftItems: 500, ttftConcurrency: 8, fetch: true, rounds: 3 };
 /** `--quick`: tiny sizes, for the test. */
-export const QUICK: Partial<InferenceOptions> = { requests: 400, ttftItems: 40, fetch: false };
-
-/** Percentiles of the TTFT error (measured − {@link TTFT_MS}), in ms, over `measured` items. */
-export interface TtftStats {
-  measured: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  min: number;
-  max: number;
-}
+export const QUICK: Partial<InferenceOptions> = { requests: 400, ttftItems: 40, fetch: false, rounds: 1 };
 
 export interface InferenceResult {
   options: InferenceOptions;
@@ -61,32 +53,8 @@ export interface InferenceResult {
   fetch?: PhaseResult;
   runner: RunnerResult;
   gateway: RunnerResult;
-  ttft: TtftStats & { items: number; lines: number; warm: TtftStats };
+  ttft: TtftResult;
   load: [number, number];
-}
-
-/** Statistics of the TTFT error (measured − the engine's delay) over the records that have a TTFT. */
-function errorStats(records: RunnerResult['records']): TtftStats {
-  const errors = records.flatMap((r) => (r.timing?.ttftMs == null ? [] : [r.timing.ttftMs - TTFT_MS]));
-  const [p50, p90, p99] = errors.length === 0 ? [Number.NaN, Number.NaN, Number.NaN] : (percentiles(errors, [50, 90, 99]) as number[]);
-  return {
-    measured: errors.length,
-    p50: p50 as number,
-    p90: p90 as number,
-    p99: p99 as number,
-    min: errors.length === 0 ? Number.NaN : Math.min(...errors),
-    max: errors.length === 0 ? Number.NaN : Math.max(...errors),
-  };
-}
-
-/**
- * TTFT error over every item, and over the items after the first `concurrency` (dataset ids
- * q0..q{c-1}, the first request of each connection, which also pays the TCP connect and undici's
- * parser set-up).
- */
-function ttftStats(run: RunnerResult, concurrency: number): InferenceResult['ttft'] {
-  const later = run.records.filter((r) => Number(r.id.slice(1)) >= concurrency);
-  return { items: run.items, lines: run.lines, ...errorStats(run.records), warm: errorStats(later) };
 }
 
 /** Runs every phase; the servers are stopped and the temporary folder removed whatever happens. */
@@ -95,48 +63,63 @@ export async function runInferenceBench(options: InferenceOptions): Promise<Infe
   const servers: ServerProcess[] = [];
   const start = loadavg()[0] as number;
   try {
-    const warmItems = Math.max(options.concurrency * 2, Math.round(options.requests / 10));
+    const perRound = Math.ceil(options.requests / options.rounds);
+    const warmItems = Math.max(options.concurrency * 2, Math.round(perRound / 10));
+    const ttftWarm = Math.max(options.ttftConcurrency * 2, Math.round(options.ttftItems / 10));
     await writeDataset(join(work, 'data-warm'), warmItems);
-    await writeDataset(join(work, 'data'), options.requests);
-    await writeDataset(join(work, 'data-ttft'), options.ttftItems);
+    await writeDataset(join(work, 'data'), perRound);
+    await writeDataset(join(work, 'data-ttft-warm'), ttftWarm);
+    await writeDataset(join(work, 'data-ttft'), options.ttftItems, true);
 
     const engine = await startEngineProcess();
     servers.push(engine);
     const meter = cpuMeter({ engine: engine.pid });
     const a = await autocannonPhase(engine.baseUrl, options.requests, options.concurrency, meter);
-    const b = await poolPhase(engine.baseUrl, options.requests, options.concurrency, meter);
     const f = options.fetch ? await fetchPhase(engine.baseUrl, Math.round(options.requests / 5), options.concurrency, meter) : undefined;
 
     const runner = async (baseUrl: string, name: string, meter: ReturnType<typeof cpuMeter>) => {
       const common = { baseUrl, concurrency: options.concurrency, stream: false };
       await runnerPhase({ ...common, datasetDir: join(work, 'data-warm'), items: warmItems, outDir: join(work, `${name}-warm`) });
-      return runnerPhase({ ...common, datasetDir: join(work, 'data'), items: options.requests, outDir: join(work, name), meter });
+      return runnerPhase({ ...common, datasetDir: join(work, 'data'), items: perRound, outDir: join(work, name), meter });
     };
-    const c = await runner(engine.baseUrl, 'runner', meter);
     const gateway = await startGatewayProcess(work, engine.baseUrl, 'test-model');
     servers.push(gateway);
-    const d = await runner(gateway.baseUrl, 'gateway', cpuMeter({ engine: engine.pid, gateway: gateway.pid }));
+    const gatewayMeter = cpuMeter({ engine: engine.pid, gateway: gateway.pid });
+    // (b), (c), (d) in interleaved rounds: load from elsewhere that comes and goes hits all three alike.
+    const b: PhaseResult[] = [];
+    const c: RunnerResult[] = [];
+    const d: RunnerResult[] = [];
+    for (let round = 0; round < options.rounds; round += 1) {
+      b.push(await poolPhase(engine.baseUrl, perRound, options.concurrency, meter));
+      c.push(await runner(engine.baseUrl, `runner-${round}`, meter));
+      d.push(await runner(gateway.baseUrl, `gateway-${round}`, gatewayMeter));
+    }
     await gateway.stop();
     await engine.stop();
 
-    const slow = await startEngineProcess({ ttftMs: TTFT_MS });
+    const slow = await startEngineProcess({ ttftMs: TTFT_MS, logFirstContent: true });
     servers.push(slow);
-    const t = await runnerPhase({
-      baseUrl: slow.baseUrl,
-      datasetDir: join(work, 'data-ttft'),
-      items: options.ttftItems,
-      outDir: join(work, 'ttft'),
-      concurrency: options.ttftConcurrency,
-      stream: true,
-    });
+    const ttftRun = (datasetDir: string, items: number, outDir: string) =>
+      runnerPhase({
+        baseUrl: slow.baseUrl,
+        datasetDir,
+        items,
+        outDir,
+        concurrency: options.ttftConcurrency,
+        stream: true,
+        keepRecords: true,
+      });
+    // Untimed first: the engine process is new, and its first answers run code not yet optimised.
+    await ttftRun(join(work, 'data-ttft-warm'), ttftWarm, join(work, 'ttft-warm'));
+    const t = await ttftRun(join(work, 'data-ttft'), options.ttftItems, join(work, 'ttft'));
     return {
       options,
       autocannon: a,
-      pool: b,
+      pool: mergePhases(b),
       ...(f ? { fetch: f } : {}),
-      runner: c,
-      gateway: d,
-      ttft: ttftStats(t, options.ttftConcurrency),
+      runner: mergePhases(c),
+      gateway: mergePhases(d),
+      ttft: ttftStats(t, options.ttftConcurrency, lateness(slow.output())),
       load: [start, loadavg()[0] as number],
     };
   } finally {
@@ -216,6 +199,7 @@ export function formatInference(result: InferenceResult): string {
   const ttftMet = t.measured > 0 && Math.abs(t.p99) <= GOALS.ttftP99Ms;
   return [
     `VLMHyperBench inference benchmark: concurrency ${options.concurrency}, ${int(options.requests)} requests per phase after a warm-up, test engine answering at once`,
+    `phases (b), (c) and (d) are timed in ${options.rounds} interleaved round${options.rounds === 1 ? '' : 's'} of ${int(Math.ceil(options.requests / options.rounds))} requests (b c d b c d …), so load from elsewhere affects the three alike`,
     `node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), load average ${result.load[0].toFixed(2)} at start, ${result.load[1].toFixed(2)} at end`,
     `the engine and the gateway each run in their own process; client, engine (and gateway) share the ${cpus().length} CPUs, so figures are noisy: compare runs on a quiet machine`,
     'every request: one user message, no image, not streamed, a 5-token answer; (c) and (d) time the inference stage (inference-start to the last prediction written)',
@@ -223,21 +207,24 @@ export function formatInference(result: InferenceResult): string {
     '',
     ...table(rows),
     '',
-    `TTFT accuracy: engine delay ${TTFT_MS} ms, runner streaming at concurrency ${options.ttftConcurrency}, ${int(t.items)} items, predictions.jsonl ${int(t.lines)}/${int(t.items)} lines, ${int(t.measured)} with a TTFT`,
+    `TTFT accuracy: engine delay ${TTFT_MS} ms, runner streaming at concurrency ${options.ttftConcurrency}, ${int(t.items)} items after an untimed warm-up, predictions.jsonl ${int(t.lines)}/${int(t.items)} lines, ${int(t.measured)} with a TTFT`,
     `measured − ${TTFT_MS} ms: p50 ${ms(t.p50)}, p90 ${ms(t.p90)}, p99 ${ms(t.p99)} (min ${ms(t.min)}, max ${ms(t.max)}); goal |p99| ≤ ${GOALS.ttftP99Ms} ms: ${ttftMet ? 'met' : 'NOT met'}`,
-    `without each connection's first request (the first ${options.ttftConcurrency} items, which also connect): ${int(t.warm.measured)} items, p50 ${ms(t.warm.p50)}, p90 ${ms(t.warm.p90)}, p99 ${ms(t.warm.p99)} (max ${ms(t.warm.max)}): ${t.warm.measured > 0 && Math.abs(t.warm.p99) <= GOALS.ttftP99Ms ? 'within' : 'NOT within'} ${GOALS.ttftP99Ms} ms`,
+    `without each connection's first request (the first ${options.ttftConcurrency} items): ${int(t.warm.measured)} items, p50 ${ms(t.warm.p50)}, p90 ${ms(t.warm.p90)}, p99 ${ms(t.warm.p99)} (max ${ms(t.warm.max)}): ${t.warm.measured > 0 && Math.abs(t.warm.p99) <= GOALS.ttftP99Ms ? 'within' : 'NOT within'} ${GOALS.ttftP99Ms} ms`,
+    `of which the engine's own lateness (its first content chunk written after the ${TTFT_MS} ms were due, as it logs them; ${int(t.engineLate.measured)} items): p50 ${ms(t.engineLate.p50)}, p90 ${ms(t.engineLate.p90)}, p99 ${ms(t.engineLate.p99)} (max ${ms(t.engineLate.max)})`,
+    `the runner's own error (measured − when the engine wrote the chunk): p50 ${ms(t.net.p50)}, p90 ${ms(t.net.p90)}, p99 ${ms(t.net.p99)} (min ${ms(t.net.min)}, max ${ms(t.net.max)}): ${t.net.measured > 0 && Math.abs(t.net.p99) <= GOALS.ttftP99Ms ? 'within' : 'NOT within'} ${GOALS.ttftP99Ms} ms`,
     '',
   ].join('\n');
 }
 
-export const INFERENCE_USAGE = `Usage: bench:inference [--requests N] [--concurrency N] [--ttft-items N] [--ttft-concurrency N] [--no-fetch] [--quick]
+export const INFERENCE_USAGE = `Usage: bench:inference [--requests N] [--concurrency N] [--rounds N] [--ttft-items N] [--ttft-concurrency N] [--no-fetch] [--quick]
 
   --requests N          requests (items) timed per phase, after a warm-up of a tenth (default ${int(DEFAULTS.requests)})
+  --rounds N            interleaved rounds (b), (c) and (d) are timed in (default ${DEFAULTS.rounds})
   --concurrency N       connections and requests in flight in phases (a)-(d) (default ${DEFAULTS.concurrency})
   --ttft-items N        items of the TTFT phase (default ${DEFAULTS.ttftItems})
   --ttft-concurrency N  concurrency of the TTFT phase (default ${DEFAULTS.ttftConcurrency})
   --no-fetch            skip timing the global fetch (it runs a fifth of --requests)
-  --quick               tiny sizes (${QUICK.requests} requests, ${QUICK.ttftItems} TTFT items, no fetch), to check that it works
+  --quick               tiny sizes (${QUICK.requests} requests in ${QUICK.rounds} round, ${QUICK.ttftItems} TTFT items, no fetch), to check that it works
 `;
 
 /** Parses the arguments, runs the benchmark and prints the report; returns the exit status (0, or 2 for bad arguments). */
@@ -252,6 +239,7 @@ export async function inferenceMain(
     '--concurrency': 'concurrency',
     '--ttft-items': 'ttftItems',
     '--ttft-concurrency': 'ttftConcurrency',
+    '--rounds': 'rounds',
   } as const;
   const explicit = new Set<string>();
   let quick = false;

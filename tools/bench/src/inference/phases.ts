@@ -173,12 +173,16 @@ export async function fetchPhase(baseUrl: string, amount: number, concurrency: n
   return result(amount - failed, seconds, failed, meter.stop(amount));
 }
 
+/** The question of item `q<i>`: {@link QUESTION}, numbered when each must be told apart (the TTFT phase). */
+export const questionOf = (i: number, numbered: boolean): string => (numbered ? `${QUESTION} (#${i})` : QUESTION);
+
 /** Writes a JSON Lines dataset of `items` questions (no images) into `<dir>/manifest.jsonl`. */
-export async function writeDataset(dir: string, items: number): Promise<void> {
+export async function writeDataset(dir: string, items: number, numbered = false): Promise<void> {
   await mkdir(dir, { recursive: true });
   const out = createWriteStream(join(dir, 'manifest.jsonl'));
   for (let i = 0; i < items; i += 1) {
-    const line = `${JSON.stringify({ id: `q${i}`, question: QUESTION, references: [`echo: ${QUESTION}`] })}\n`;
+    const question = questionOf(i, numbered);
+    const line = `${JSON.stringify({ id: `q${i}`, question, references: [`echo: ${question}`] })}\n`;
     if (!out.write(line)) await once(out, 'drain');
   }
   out.end();
@@ -191,7 +195,7 @@ export interface RunnerResult extends PhaseResult {
   lines: number;
   /** Items in the dataset. */
   items: number;
-  /** Every record of predictions.jsonl, in file order. */
+  /** Every record of predictions.jsonl, in file order (with `keepRecords`; else empty). */
   records: PredictionRecord[];
 }
 
@@ -210,6 +214,12 @@ export async function runnerPhase(options: {
   stream: boolean;
   /** Counts CPU over the inference stage. */
   meter?: CpuMeter;
+  /**
+   * Parse predictions.jsonl into `records` (the TTFT phase needs them). Off, the lines are only
+   * counted: records kept from round to round would grow this process's heap, and with it the
+   * garbage collector's work in every later phase.
+   */
+  keepRecords?: boolean;
 }): Promise<RunnerResult> {
   const spec: RunSpec = {
     experiment: 'bench-inference',
@@ -249,7 +259,7 @@ export async function runnerPhase(options: {
   await executeRun(spec, { task: vqa, dataset: jsonl, adapter: openai, metrics: [], reporters: [] }, { onEvent, env });
   const text = await readFile(join(options.outDir, 'predictions.jsonl'), 'utf8');
   const lines = text.split('\n').filter((line) => line.length > 0);
-  const records = lines.map((line) => JSON.parse(line) as PredictionRecord);
+  const records = options.keepRecords ? lines.map((line) => JSON.parse(line) as PredictionRecord) : [];
   const seconds = (last - started) / 1000;
   return { ...result(options.items - failed, seconds, failed, cpu), lines: lines.length, items: options.items, records };
 }

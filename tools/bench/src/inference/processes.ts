@@ -14,6 +14,8 @@ export interface ServerProcess {
   /** The base URL OpenAI clients take (`http://127.0.0.1:PORT/v1`). */
   baseUrl: string;
   pid: number;
+  /** What it printed on stdout so far (the engine's --log-first-content lines, for one). */
+  output(): string;
   /** Stops it (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -50,7 +52,7 @@ async function startChild(what: string, script: string, args: string[], env: Nod
     child.once('error', fail);
     child.once('exit', (code) => fail(new Error(`${what} exited (status ${code}) before listening: ${stderr.trim().slice(-500)}`)));
   });
-  return { baseUrl, pid: child.pid as number, stop: () => stopChild(child) };
+  return { baseUrl, pid: child.pid as number, output: () => output, stop: () => stopChild(child) };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -65,10 +67,13 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** The test engine's bin (`vhb-test-engine`, `record` off) on a free port. */
-export function startEngineProcess(options: { ttftMs?: number; tokenDelayMs?: number } = {}): Promise<ServerProcess> {
+/** The test engine's bin (`vhb-test-engine`, `record` off) on a free port; `logFirstContent` adds its --log-first-content lines. */
+export function startEngineProcess(
+  options: { ttftMs?: number; tokenDelayMs?: number; logFirstContent?: boolean } = {},
+): Promise<ServerProcess> {
   const bin = join(dirname(entryOf('@vhb-tools/test-engine')), 'bin.js');
   const args = ['--port', '0', '--ttft-ms', String(options.ttftMs ?? 0), '--token-delay-ms', String(options.tokenDelayMs ?? 0)];
+  if (options.logFirstContent) args.push('--log-first-content');
   return startChild('the test engine', bin, args);
 }
 
