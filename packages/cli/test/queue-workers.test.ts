@@ -3,7 +3,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultAnswer, lastUserText, startTestEngine, type TestEngine } from '@vhb-tools/test-engine';
@@ -13,22 +12,15 @@ import * as cli from '../src/index.js';
 
 const bin = join(import.meta.dirname, '../dist/bin.js');
 const plugins = join(import.meta.dirname, '../../../plugins');
-const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((path) => existsSync(path));
+// The runner tests' redis-server starter, loaded by path (a test helper, not part of @vhb/runner's API).
+const { REDIS_SERVER, startRedis } = (await import(join(import.meta.dirname, '../../runner/test/helpers/redis.ts'))) as {
+  REDIS_SERVER: string | undefined;
+  startRedis(): Promise<{ url: string; stop(): Promise<void> }>;
+};
 const RUNS = ['r1', 'r2', 'r3', 'r4'];
 const ITEMS = 6;
 /** The last user message the engine sees for item i of a run: the VQA task's default prompt, filled in. */
 const promptOf = (run: string, i: number) => `${run} question ${i}\nAnswer the question using a single word or phrase.`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** A child process of ours with its output so far, and its exit. */
 interface Child {
@@ -64,7 +56,7 @@ const vhb = (args: string[], cwd: string, env?: NodeJS.ProcessEnv) =>
 const skipped = REDIS_SERVER ? '' : ' — skipped: redis-server is not installed (apt-get install redis-server)';
 
 describe.skipIf(!REDIS_SERVER)(`vhb run --queue with vhb worker processes${skipped}`, { timeout: 180_000 }, () => {
-  let redis: Child;
+  let redis: { url: string; stop(): Promise<void> } | undefined;
   let url: string;
   let engine: TestEngine;
   let project: string;
@@ -72,10 +64,8 @@ describe.skipIf(!REDIS_SERVER)(`vhb run --queue with vhb worker processes${skipp
 
   beforeAll(async () => {
     expect(existsSync(bin), 'build the cli first').toBe(true);
-    const port = await freePort();
-    url = `redis://127.0.0.1:${port}`;
-    redis = start(REDIS_SERVER as string, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
-    await until('redis-server', () => redis.output().includes('Ready to accept connections'), redis, 15_000);
+    redis = await startRedis();
+    url = redis.url;
     // Each request takes 200 ms, so a run of 6 items (one request at a time) takes over a second.
     engine = await startTestEngine({ behaviour: { ttftMs: 200 } });
 
@@ -115,8 +105,7 @@ describe.skipIf(!REDIS_SERVER)(`vhb run --queue with vhb worker processes${skipp
 
   afterAll(async () => {
     for (const worker of workers.values()) worker.process.kill('SIGKILL');
-    redis?.process.kill('SIGTERM');
-    await redis?.exited;
+    await redis?.stop();
     await engine?.close();
     if (project) await rm(project, { recursive: true, force: true });
   });

@@ -26,6 +26,8 @@ export interface ResourceSampleEvent {
 export interface ResourceSamplerOptions {
   /** Time between samples in ms (default 2000). */
   intervalMs?: number;
+  /** Whether the machine has GPUs, when the caller knows: `false` never asks nvidia-smi. Default: ask it. */
+  gpus?: boolean;
   /** Runs nvidia-smi (tests pass one that replays captured output). */
   exec?: Exec;
 }
@@ -54,7 +56,7 @@ export function startResourceSampler(
 ): () => Promise<void> {
   const intervalMs = options.intervalMs ?? 2000;
   let last = cpuTimes();
-  let gpusAnswer = true;
+  let gpusAnswer = options.gpus ?? true;
   let stopped = false;
   let pending: Promise<void> = Promise.resolve();
 

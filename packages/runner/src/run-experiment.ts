@@ -113,12 +113,17 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
       tracker = await trackerFor(trackerPath);
       untrack = trackStages(bus, tracker, planStages(plan));
     }
+    // Asked once: placement and the resource sampler both need to know whether there are GPUs.
+    const machine = options.machine ?? (await discoverGpus());
     const stopSampling =
       options.sampleResourcesMs === false
         ? async () => {}
-        : startResourceSampler((sample) => bus.publish(sample), { intervalMs: options.sampleResourcesMs ?? 2000 });
+        : startResourceSampler((sample) => bus.publish(sample), {
+            intervalMs: options.sampleResourcesMs ?? 2000,
+            gpus: machine.gpus.length > 0,
+          });
     try {
-      return await runPlan(options, bus);
+      return await runPlan({ ...options, machine }, bus);
     } finally {
       await stopSampling();
     }

@@ -1,6 +1,7 @@
 import { VhbError } from '@vhb/sdk';
 import type { Redis } from 'ioredis';
 import { ioredis } from '../lazy-modules.js';
+import { maskUrlPassword, scrubUrlPassword } from '../url-password.js';
 
 const SCHEMES = new Set(['redis:', 'rediss:']);
 
@@ -21,27 +22,13 @@ export function parseQueueUrl(url: string): URL {
   return parsed;
 }
 
-/** The URL with its password replaced by `***`, for every message that shows it. Unparsable text loses anything before an `@`. */
+/** The queue URL as messages show it: its password `***` (a trailing slash dropped). */
 export function maskUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1***@');
-  }
+  return maskUrlPassword(url).replace(/\/$/, '');
 }
 
 /** The text with the URL's password (if any) replaced by `***`: ioredis errors may quote what they were given. */
-export function maskSecrets(text: string, url: string): string {
-  let password = '';
-  try {
-    password = decodeURIComponent(new URL(url).password);
-  } catch {
-    return text;
-  }
-  return password ? text.split(password).join('***') : text;
-}
+export const maskSecrets = scrubUrlPassword;
 
 export interface ConnectOptions {
   /** How long the first connection may take, in ms (default 5000). */

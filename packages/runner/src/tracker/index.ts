@@ -1,4 +1,4 @@
-export { maskTrackerUrl } from './location.js';
+export { maskUrlPassword as maskTrackerUrl } from '../url-password.js';
 export { readTracker, resolveTrackerUrl, TRACKER_URL_ENV, trackerFor } from './open.js';
 export { TRACKER_SCHEMA } from './schema.js';
 export { openTracker } from './sqlite.js';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { postgres } from '../lazy-modules.js';
-import { maskTrackerUrl, scrubPassword } from './location.js';
+import { maskUrlPassword, scrubUrlPassword } from '../url-password.js';
 import { type Row, sortRuns, sortStages, toRun, toStage } from './rows.js';
 import { SQL, TRACKER_SCHEMA } from './schema.js';
 import { type TrackedPlan, type Tracker, trackerError } from './tracker.js';
@@ -19,13 +19,13 @@ function reason(error: unknown, url: string): string {
   const e = error as Partial<AggregateError & { code: string }>;
   // Node's connect errors to a host with several addresses are AggregateErrors with an empty message.
   const text = e?.message || e?.errors?.map((inner: Error) => inner.message).join('; ') || e?.code || String(error);
-  return scrubPassword(text, url);
+  return scrubUrlPassword(text, url);
 }
 
 const connectError = (url: string, error: unknown) =>
   trackerError(
     'VHB_E_TRACKER_CONNECT',
-    `the PostgreSQL tracker at ${maskTrackerUrl(url)} cannot be used: ${reason(error, url)}`,
+    `the PostgreSQL tracker at ${maskUrlPassword(url)} cannot be used: ${reason(error, url)}`,
     'check the URL (postgres://user:password@host:port/database), that the server is up and the database exists; or leave --tracker and VHB_TRACKER_URL unset for the embedded SQLite tracker',
     error,
   );
@@ -81,7 +81,7 @@ async function selectPlan(client: pg.ClientBase, plan: string): Promise<TrackedP
  * several processes (runs on several workers) can write the same database without losing rows.
  */
 export async function openPostgresTracker(url: string): Promise<Tracker> {
-  const location = maskTrackerUrl(url);
+  const location = maskUrlPassword(url);
   const pool = newPool(url);
   try {
     await withClient(pool, createSchema);
@@ -157,7 +157,7 @@ export async function readPostgresTracker(url: string, plan: string): Promise<Tr
     if ((error as { code?: string }).code === UNDEFINED_TABLE) return undefined;
     throw trackerError(
       'VHB_E_TRACKER',
-      `reading the PostgreSQL tracker at ${maskTrackerUrl(url)} failed: ${reason(error, url)}`,
+      `reading the PostgreSQL tracker at ${maskUrlPassword(url)} failed: ${reason(error, url)}`,
       'check that the server is up',
       error,
     );

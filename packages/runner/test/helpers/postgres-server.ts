@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { findFreePort } from '@vhb-tools/registry';
 import pg from 'pg';
 
 const run = promisify(execFile);
@@ -32,14 +32,6 @@ export function findPostgres(): { bin: string } | { skip: string } {
     return { skip: 'running as root, and without runuser PostgreSQL cannot be started as another user' };
   }
   return { bin };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function user(): Promise<{ uid: number; gid: number } | undefined> {
@@ -82,13 +74,13 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
     await as('initdb', init);
     let port = 0;
     for (let attempt = 0; ; attempt++) {
-      port = await freePort();
+      port = await findFreePort();
       const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
       try {
         await as('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
         break;
       } catch (error) {
-        // The port may have been taken between freePort() and the server's bind.
+        // The port may have been taken between findFreePort() and the server's bind.
         if (attempt === 2) throw error;
       }
     }

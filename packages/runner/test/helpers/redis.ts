@@ -1,7 +1,7 @@
 // A real redis-server for the queue tests: on a free 127.0.0.1 port, nothing written to disk.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { findFreePort } from '@vhb-tools/registry';
 
 /** The redis-server binary (Debian's `redis-server` package), or undefined when it is not installed. */
 export const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((path) => existsSync(path));
@@ -11,21 +11,10 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 /** Starts redis-server and resolves once it accepts connections. */
 export async function startRedis(): Promise<RedisServer> {
   if (!REDIS_SERVER) throw new Error('redis-server is not installed');
-  const port = await freePort();
+  const port = await findFreePort();
   const child: ChildProcess = spawn(
     REDIS_SERVER,
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],

@@ -5,9 +5,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findFreePort } from '@vhb-tools/registry';
 
 /** A child process the benchmark started; `stop()` sends SIGTERM (SIGKILL after 10 s) and waits for it to exit. */
 export interface Child {
@@ -27,17 +27,6 @@ export function processCpu(pid: number): number | null {
   } catch {
     return null;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -92,7 +81,7 @@ async function startChild(
 /** redis-server on a free 127.0.0.1 port, nothing written to disk. */
 export async function startRedis(): Promise<Child & { url: string }> {
   if (!REDIS_SERVER) throw new Error('redis-server is not installed (apt-get install redis-server)');
-  const port = await freePort();
+  const port = await findFreePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
   const redis = await startChild('redis-server', REDIS_SERVER, args, /Ready to accept connections/);
   return { ...redis, url: `redis://127.0.0.1:${port}` };
