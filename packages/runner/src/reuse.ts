@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { RESULT_FILES, type RunSummary } from '@vhb/sdk';
 import { canonical, REPORT_INDEX_FILE, type ReportIndex } from './dag.js';
+import { fileStamps, filesUnder } from './file-stamps.js';
 import { LOCK_FILE } from './lock.js';
 import type { PlannedRun } from './plan.js';
 
@@ -24,28 +25,9 @@ interface Fingerprint {
   finishedAt: string;
 }
 
-/** Size and modification time of each file under `dir` (sorted), or of `dir` itself; `[]` when absent. */
+/** Size and mtime of each file under `dir`, relative to it. */
 async function listing(dir: string): Promise<string[]> {
-  let entries: string[];
-  try {
-    entries = (await readdir(dir, { recursive: true, withFileTypes: true }))
-      .filter((e) => e.isFile())
-      .map((e) => join(e.parentPath ?? e.path, e.name));
-  } catch {
-    return [];
-  }
-  const lines = await Promise.all(
-    entries.map(async (file) => {
-      const s = await stat(file).catch(() => undefined);
-      return s ? `${relative(dir, file)}\t${s.size}\t${s.mtimeMs}` : '';
-    }),
-  );
-  return lines.filter(Boolean).sort();
-}
-
-async function fileStamp(path: string): Promise<string> {
-  const s = await stat(path).catch(() => undefined);
-  return s ? `${s.size}\t${s.mtimeMs}` : 'absent';
+  return fileStamps(await filesUnder(dir), dir);
 }
 
 /**
@@ -61,12 +43,10 @@ async function fingerprintOf(run: PlannedRun, listings: DatasetListings): Promis
     dataset = listing(root);
     listings.set(root, dataset);
   }
-  const [lock, ...results] = await Promise.all([
-    readFile(join(out, LOCK_FILE), 'utf8').catch(() => ''),
-    ...[RESULT_FILES.predictions, RESULT_FILES.metrics, RESULT_FILES.summary, REPORT_INDEX_FILE].map((f) => fileStamp(join(out, f))),
-  ]);
+  const results = [RESULT_FILES.predictions, RESULT_FILES.metrics, RESULT_FILES.summary, REPORT_INDEX_FILE].map((f) => join(out, f));
+  const [lock, stamps] = await Promise.all([readFile(join(out, LOCK_FILE), 'utf8').catch(() => ''), fileStamps(results, out)]);
   return createHash('sha256')
-    .update(canonical({ spec: run.spec, lock, dataset: await dataset, results }))
+    .update(canonical({ spec: run.spec, lock, dataset: await dataset, results: stamps }))
     .digest('hex');
 }
 

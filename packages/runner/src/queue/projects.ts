@@ -1,6 +1,5 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { loadProjectConfig, type ProjectConfig, RegistryManager, type RunMode } from '@vhb/core';
+import { fileStamps, filesUnder } from '../file-stamps.js';
 
 interface Opened {
   config: ProjectConfig;
@@ -8,23 +7,7 @@ interface Opened {
   stamp: string;
 }
 
-/** Size and modification time of each file: any edit, addition or removal changes it. */
-async function stampOf(files: string[]): Promise<string> {
-  const stats = await Promise.all(
-    files.map((file) =>
-      stat(file).then(
-        (s) => `${file}\u0000${s.size}\u0000${s.mtimeMs}`,
-        () => file,
-      ),
-    ),
-  );
-  return stats.sort().join('\n');
-}
-
-async function registryFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-}
+const stampOf = async (files: string[]) => (await fileStamps(files)).join('\n');
 
 /**
  * A worker's opened projects, by root and run mode: the config and loaded registries are kept
@@ -38,7 +21,7 @@ export class ProjectCache {
   async open(root: string, mode: RunMode, env: Record<string, string | undefined>, extra: string[] = []): Promise<Omit<Opened, 'stamp'>> {
     const key = [root, mode, ...extra].join('\u0000');
     const filesOf = async (config: ProjectConfig) => [
-      ...(await registryFiles(config.registriesDir)),
+      ...(await filesUnder(config.registriesDir)),
       ...(config.configFile ? [config.configFile] : []),
       ...extra,
     ];
