@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatInference, type InferenceResult, inferenceMain } from '../src/inference/main.js';
-import { lateness, mergePhases } from '../src/inference/results.js';
+import { lateness, mergePhases, ttftFloor } from '../src/inference/results.js';
 
 async function run(args: string[]) {
   let stdout = '';
@@ -21,10 +21,10 @@ describe('bench:inference', () => {
       'VLMHyperBench inference benchmark: concurrency 64, 300 requests per phase after a warm-up, test engine answering at once',
     );
     expect(lines[1]).toBe(
-      'phases (b), (c) and (d) are timed in 1 interleaved round of 300 requests (b c d b c d …), so load from elsewhere affects the three alike',
+      'phases (b) to (f) are timed in 1 interleaved round of 300 requests (b c d e f b c d e f …), so load from elsewhere affects them alike',
     );
     expect(lines[2]).toMatch(/^node v\d+\.\d+\.\d+, \d+ CPUs \(.*\), load average \d+\.\d\d at start, \d+\.\d\d at end$/);
-    expect(lines[3]).toMatch(/^the engine and the gateway each run in their own process; .* share the \d+ CPUs/);
+    expect(lines[3]).toMatch(/^the engine, the gateway and the proxy each run in their own process; .* share the \d+ CPUs/);
     const row = (label: string) => lines.find((line) => line.startsWith(label)) ?? '';
     expect(row('(a)')).toMatch(/^\(a\) +autocannon → engine +[\d,]+ +\d+\.\d% +\d+ \/ \d+ +300 in \d+\.\d\d s +-$/);
     expect(row('(b)')).toMatch(/^\(b\) +undici Pool → engine \(baseline\) +[\d,]+ +100\.0% +\d+ \/ \d+ +300 in \d+\.\d\d s +-$/);
@@ -34,6 +34,12 @@ describe('bench:inference', () => {
     );
     expect(row('(d)')).toMatch(
       /^\(d\) +runner → gateway → engine +[\d,]+ +\d+\.\d% +\d+ \/ \d+ \/ \d+ +300 in \d+\.\d\d s, predictions\.jsonl 300\/300 lines +≥ 60% of \(b\): (met|NOT met)$/,
+    );
+    // The references for (d): the Pool through the gateway, and through the bare proxy (its CPU in the middle).
+    expect(row('(e)')).toMatch(/^\(e\) +undici Pool → gateway → engine +[\d,]+ +\d+\.\d% +\d+ \/ \d+ \/ \d+ +300 in \d+\.\d\d s +-$/);
+    expect(row('(f)')).toMatch(/^\(f\) +undici Pool → bare proxy → engine +[\d,]+ +\d+\.\d% +\d+ \/ \d+ \/ \d+ +300 in \d+\.\d\d s +-$/);
+    expect(stdout).toMatch(
+      /^gateway ceiling: \(d\) asks for ≥ 60% of \(b\); the bare proxy \(f\) is \d+\.\d% of \(b\)(: below the goal, .*)?\. \(d\) is \d+\.\d% of \(f\), \(e\) \d+\.\d%$/m,
     );
     expect(stdout).not.toContain('global fetch');
     expect(stdout).toContain(
@@ -49,6 +55,13 @@ describe('bench:inference', () => {
     // Every item matched to the engine's own log line, by its numbered question.
     expect(stdout).toMatch(/of which the engine's own lateness \(.*; 30 items\): p50 \+\d+\.\d\d ms/);
     expect(stdout).toMatch(/the runner's own error \(measured − when the engine wrote the chunk\): p50 [+-]\d+\.\d\d ms/);
+    // The bare Pool read all 30 streams and found a first content chunk in each, matched to the engine's log.
+    expect(stdout).toMatch(
+      /the floor, a bare undici Pool reading the same stream \(.*; 30 items\): measured − 20 ms p50 \+\d+\.\d\d ms, .*; its own error p50 [+-]\d+\.\d\d ms/,
+    );
+    expect(stdout).toMatch(
+      /an idle 1 ms timer in this process \(2 s, nothing else to do\): late p50 [+-]\d+\.\d\d ms, p99 [+-]\d+\.\d\d ms, max [+-]\d+\.\d\d ms/,
+    );
   }, 120_000);
 
   it('judges the goals against the Pool baseline measured in the same run', () => {
@@ -59,6 +72,8 @@ describe('bench:inference', () => {
       fetch: phase(2_000),
       runner: { ...phase(18_000), lines: 1000, items: 1000, records: [] },
       gateway: { ...phase(11_999), cpu: { client: 40, gateway: 90, engine: 30 }, lines: 999, items: 1000, records: [] },
+      poolGateway: { ...phase(13_000), cpu: { client: 35, gateway: 80, engine: 30 } },
+      proxy: { ...phase(10_000), cpu: { client: 35, gateway: 60, engine: 30 } },
       ttft: {
         items: 10,
         lines: 10,
@@ -72,6 +87,11 @@ describe('bench:inference', () => {
         engineLate: { measured: 10, p50: 0.05, p90: 0.1, p99: 1.5, min: 0, max: 1.6 },
         net: { measured: 10, p50: 0.3, p90: 0.6, p99: 0.9, min: 0.1, max: 1 },
       },
+      ttftFloor: {
+        all: { measured: 10, p50: 0.25, p90: 0.5, p99: 1.25, min: 0.1, max: 1.5 },
+        net: { measured: 10, p50: 0.2, p90: 0.4, p99: 0.75, min: 0.05, max: 0.8 },
+      },
+      idle: { measured: 2000, p50: 0.1, p90: 0.12, p99: 0.2, min: 0, max: 3.5 },
       load: [0.5, 0.75],
     };
     const text = formatInference(base);
@@ -88,6 +108,18 @@ describe('bench:inference', () => {
     expect(text).toContain(
       "the runner's own error (measured − when the engine wrote the chunk): p50 +0.30 ms, p90 +0.60 ms, p99 +0.90 ms (min +0.10 ms, max +1.00 ms): within 2 ms",
     );
+    expect(text).toMatch(/\(e\) +undici Pool → gateway → engine +13,000 +65\.0% +35 \/ 80 \/ 30 /);
+    expect(text).toMatch(/\(f\) +undici Pool → bare proxy → engine +10,000 +50\.0% +35 \/ 60 \/ 30 /);
+    // 10,000 / 20,000 = 50% < 60%: the bare proxy itself misses the goal; (d) 11,999 / 10,000, (e) 13,000 / 10,000.
+    expect(text).toContain(
+      'gateway ceiling: (d) asks for ≥ 60% of (b); the bare proxy (f) is 50.0% of (b): below the goal, so on this machine even a gateway doing no more than pass bytes on misses it. (d) is 120.0% of (f), (e) 130.0%',
+    );
+    const fast = formatInference({ ...base, proxy: phase(12_000) });
+    expect(fast).toContain('the bare proxy (f) is 60.0% of (b). (d) is 100.0% of (f)');
+    expect(text).toContain(
+      '(its clock also at onConnect, the first content found by a string search; 10 items): measured − 20 ms p50 +0.25 ms, p90 +0.50 ms, p99 +1.25 ms (max +1.50 ms); its own error p50 +0.20 ms, p90 +0.40 ms, p99 +0.75 ms (max +0.80 ms)',
+    );
+    expect(text).toContain('an idle 1 ms timer in this process (2 s, nothing else to do): late p50 +0.10 ms, p99 +0.20 ms, max +3.50 ms');
     expect(text).toContain('load average 0.50 at start, 0.75 at end');
     expect(text).toContain('timed in 2 interleaved rounds of 500 requests');
   });
@@ -132,6 +164,23 @@ describe('bench:inference', () => {
       ['What is the total? (#0)', 0.25],
       ['What is the total? (#1)', 3],
     ]);
+  });
+
+  it("works out the bare client's TTFT error, and net of the engine's lateness where the engine logged the question", () => {
+    const measured = new Map([
+      ['a', 21.5],
+      ['b', 23],
+      ['c', 20.5],
+    ]);
+    const late = new Map([
+      ['a', 0.5],
+      ['c', 0.25],
+      ['z', 9],
+    ]);
+    const floor = ttftFloor(measured, late);
+    // measured − 20: 1.5, 3, 0.5; net of lateness: a 1.5 − 0.5 = 1, c 0.5 − 0.25 = 0.25 (b was not logged).
+    expect(floor.all).toMatchObject({ measured: 3, p50: 1.5, min: 0.5, max: 3 });
+    expect(floor.net).toMatchObject({ measured: 2, min: 0.25, max: 1 });
   });
 
   it('rejects bad arguments with the usage', async () => {

@@ -3,8 +3,10 @@
  * `bench:inference`: requests per second at concurrency 64 against the test engine answering at
  * once, in one run: (a) autocannon, (b) a bare undici Pool (the baseline), (c) the runner
  * (`executeRun`, every prediction written to predictions.jsonl) and (d) the runner through the
- * gateway; then the TTFT the runner measures against the delay the engine was told to add.
- * The engine and the gateway run in their own processes, as in real use.
+ * gateway, with two references for (d): (e) the Pool through the gateway and (f) the Pool through
+ * a bare proxy; then the TTFT the runner measures against the delay the engine was told to add,
+ * with a bare Pool's TTFT and an idle timer's lateness as the floor the machine sets.
+ * The engine, the gateway and the proxy run in their own processes, as in real use.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -13,14 +15,16 @@ import {
   autocannonPhase,
   cpuMeter,
   fetchPhase,
+  idleTimerLateness,
   type PhaseResult,
   poolPhase,
+  poolTtftPhase,
   type RunnerResult,
   runnerPhase,
   writeDataset,
 } from './phases.js';
-import { type ServerProcess, startEngineProcess, startGatewayProcess } from './processes.js';
-import { lateness, mergePhases, TTFT_MS, type TtftResult, ttftStats } from './results.js';
+import { type ServerProcess, startEngineProcess, startGatewayProcess, startProxyProcess } from './processes.js';
+import { lateness, mergePhases, stats, TTFT_MS, type TtftFloor, type TtftResult, type TtftStats, ttftFloor, ttftStats } from './results.js';
 
 export { TTFT_MS } from './results.js';
 
@@ -38,7 +42,7 @@ export interface InferenceOptions {
   ttftConcurrency: number;
   /** Also time the global fetch. */
   fetch: boolean;
-  /** Rounds (b), (c) and (d) are timed in, interleaved, each with `requests / rounds` requests. */
+  /** Rounds (b) to (f) are timed in, interleaved, each with `requests / rounds` requests. */
   rounds: number;
 }
 
@@ -53,9 +57,20 @@ export interface InferenceResult {
   fetch?: PhaseResult;
   runner: RunnerResult;
   gateway: RunnerResult;
+  /** (e) the bare Pool through the gateway. */
+  poolGateway: PhaseResult;
+  /** (f) the bare Pool through the bare proxy: the floor of any gateway in Node. */
+  proxy: PhaseResult;
   ttft: TtftResult;
+  /** The bare Pool's TTFT against the same engine. */
+  ttftFloor: TtftFloor;
+  /** How late (ms) an idle 1 ms timer fired in this process. */
+  idle: TtftStats;
   load: [number, number];
 }
+
+/** How long the idle timer's lateness is sampled. */
+const IDLE_MS = 2000;
 
 /** Runs every phase; the servers are stopped and the temporary folder removed whatever happens. */
 export async function runInferenceBench(options: InferenceOptions): Promise<InferenceResult> {
@@ -75,7 +90,9 @@ export async function runInferenceBench(options: InferenceOptions): Promise<Infe
     servers.push(engine);
     const meter = cpuMeter({ engine: engine.pid });
     const a = await autocannonPhase(engine.baseUrl, options.requests, options.concurrency, meter);
-    const f = options.fetch ? await fetchPhase(engine.baseUrl, Math.round(options.requests / 5), options.concurrency, meter) : undefined;
+    const fetched = options.fetch
+      ? await fetchPhase(engine.baseUrl, Math.round(options.requests / 5), options.concurrency, meter)
+      : undefined;
 
     const runner = async (baseUrl: string, name: string, meter: ReturnType<typeof cpuMeter>) => {
       const common = { baseUrl, concurrency: options.concurrency, stream: false };
@@ -85,15 +102,23 @@ export async function runInferenceBench(options: InferenceOptions): Promise<Infe
     const gateway = await startGatewayProcess(work, engine.baseUrl, 'test-model');
     servers.push(gateway);
     const gatewayMeter = cpuMeter({ engine: engine.pid, gateway: gateway.pid });
-    // (b), (c), (d) in interleaved rounds: load from elsewhere that comes and goes hits all three alike.
+    const proxy = await startProxyProcess(work, engine.baseUrl);
+    servers.push(proxy);
+    const proxyMeter = cpuMeter({ engine: engine.pid, gateway: proxy.pid });
+    // (b) to (f) in interleaved rounds: load from elsewhere that comes and goes hits them all alike.
     const b: PhaseResult[] = [];
     const c: RunnerResult[] = [];
     const d: RunnerResult[] = [];
+    const e: PhaseResult[] = [];
+    const f: PhaseResult[] = [];
     for (let round = 0; round < options.rounds; round += 1) {
       b.push(await poolPhase(engine.baseUrl, perRound, options.concurrency, meter));
       c.push(await runner(engine.baseUrl, `runner-${round}`, meter));
       d.push(await runner(gateway.baseUrl, `gateway-${round}`, gatewayMeter));
+      e.push(await poolPhase(gateway.baseUrl, perRound, options.concurrency, gatewayMeter));
+      f.push(await poolPhase(proxy.baseUrl, perRound, options.concurrency, proxyMeter));
     }
+    await proxy.stop();
     await gateway.stop();
     await engine.stop();
 
@@ -112,14 +137,21 @@ export async function runInferenceBench(options: InferenceOptions): Promise<Infe
     // Untimed first: the engine process is new, and its first answers run code not yet optimised.
     await ttftRun(join(work, 'data-ttft-warm'), ttftWarm, join(work, 'ttft-warm'));
     const t = await ttftRun(join(work, 'data-ttft'), options.ttftItems, join(work, 'ttft'));
+    await poolTtftPhase(slow.baseUrl, 0, ttftWarm, options.ttftConcurrency);
+    const floor = await poolTtftPhase(slow.baseUrl, ttftWarm, options.ttftItems, options.ttftConcurrency);
+    const idle = stats(await idleTimerLateness(IDLE_MS));
     return {
       options,
       autocannon: a,
       pool: mergePhases(b),
-      ...(f ? { fetch: f } : {}),
+      ...(fetched ? { fetch: fetched } : {}),
       runner: mergePhases(c),
       gateway: mergePhases(d),
+      poolGateway: mergePhases(e),
+      proxy: mergePhases(f),
       ttft: ttftStats(t, options.ttftConcurrency, lateness(slow.output())),
+      ttftFloor: ttftFloor(floor, lateness(slow.output())),
+      idle,
       load: [start, loadavg()[0] as number],
     };
   } finally {
@@ -194,24 +226,40 @@ export function formatInference(result: InferenceResult): string {
       `${plain(result.gateway)}, predictions.jsonl ${written(result.gateway)}`,
       goal(result.gateway, GOALS.gateway),
     ],
+    [
+      '(e)',
+      'undici Pool → gateway → engine',
+      int(result.poolGateway.rate),
+      vs(result.poolGateway),
+      cpu(result.poolGateway),
+      plain(result.poolGateway),
+      '-',
+    ],
+    ['(f)', 'undici Pool → bare proxy → engine', int(result.proxy.rate), vs(result.proxy), cpu(result.proxy), plain(result.proxy), '-'],
   ];
+  const ceiling = result.proxy.rate / pool.rate;
   const t = result.ttft;
+  const floor = result.ttftFloor;
   const ttftMet = t.measured > 0 && Math.abs(t.p99) <= GOALS.ttftP99Ms;
   return [
     `VLMHyperBench inference benchmark: concurrency ${options.concurrency}, ${int(options.requests)} requests per phase after a warm-up, test engine answering at once`,
-    `phases (b), (c) and (d) are timed in ${options.rounds} interleaved round${options.rounds === 1 ? '' : 's'} of ${int(Math.ceil(options.requests / options.rounds))} requests (b c d b c d …), so load from elsewhere affects the three alike`,
+    `phases (b) to (f) are timed in ${options.rounds} interleaved round${options.rounds === 1 ? '' : 's'} of ${int(Math.ceil(options.requests / options.rounds))} requests (b c d e f b c d e f …), so load from elsewhere affects them alike`,
     `node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), load average ${result.load[0].toFixed(2)} at start, ${result.load[1].toFixed(2)} at end`,
-    `the engine and the gateway each run in their own process; client, engine (and gateway) share the ${cpus().length} CPUs, so figures are noisy: compare runs on a quiet machine`,
+    `the engine, the gateway and the proxy each run in their own process; client, engine (and gateway or proxy) share the ${cpus().length} CPUs, so figures are noisy: compare runs on a quiet machine`,
     'every request: one user message, no image, not streamed, a 5-token answer; (c) and (d) time the inference stage (inference-start to the last prediction written)',
-    'CPU µs/req: CPU time per request of each process in the timed part, client / gateway / engine (less sensitive to other load than req/s)',
+    'CPU µs/req: CPU time per request of each process in the timed part, client / gateway (the proxy in (f)) / engine (less sensitive to other load than req/s)',
+    'references for (d): (e) the cheapest client through the gateway, (f) the same through a bare proxy (node:http + an undici Pool passing bytes on; nothing parsed, checked, timed or logged)',
     '',
     ...table(rows),
+    `gateway ceiling: (d) asks for ≥ ${Math.round(GOALS.gateway * 100)}% of (b); the bare proxy (f) is ${pct(ceiling)} of (b)${ceiling < GOALS.gateway ? ': below the goal, so on this machine even a gateway doing no more than pass bytes on misses it' : ''}. (d) is ${pct(result.gateway.rate / result.proxy.rate)} of (f), (e) ${pct(result.poolGateway.rate / result.proxy.rate)}`,
     '',
     `TTFT accuracy: engine delay ${TTFT_MS} ms, runner streaming at concurrency ${options.ttftConcurrency}, ${int(t.items)} items after an untimed warm-up, predictions.jsonl ${int(t.lines)}/${int(t.items)} lines, ${int(t.measured)} with a TTFT`,
     `measured − ${TTFT_MS} ms: p50 ${ms(t.p50)}, p90 ${ms(t.p90)}, p99 ${ms(t.p99)} (min ${ms(t.min)}, max ${ms(t.max)}); goal |p99| ≤ ${GOALS.ttftP99Ms} ms: ${ttftMet ? 'met' : 'NOT met'}`,
     `without each connection's first request (the first ${options.ttftConcurrency} items): ${int(t.warm.measured)} items, p50 ${ms(t.warm.p50)}, p90 ${ms(t.warm.p90)}, p99 ${ms(t.warm.p99)} (max ${ms(t.warm.max)}): ${t.warm.measured > 0 && Math.abs(t.warm.p99) <= GOALS.ttftP99Ms ? 'within' : 'NOT within'} ${GOALS.ttftP99Ms} ms`,
     `of which the engine's own lateness (its first content chunk written after the ${TTFT_MS} ms were due, as it logs them; ${int(t.engineLate.measured)} items): p50 ${ms(t.engineLate.p50)}, p90 ${ms(t.engineLate.p90)}, p99 ${ms(t.engineLate.p99)} (max ${ms(t.engineLate.max)})`,
     `the runner's own error (measured − when the engine wrote the chunk): p50 ${ms(t.net.p50)}, p90 ${ms(t.net.p90)}, p99 ${ms(t.net.p99)} (min ${ms(t.net.min)}, max ${ms(t.net.max)}): ${t.net.measured > 0 && Math.abs(t.net.p99) <= GOALS.ttftP99Ms ? 'within' : 'NOT within'} ${GOALS.ttftP99Ms} ms`,
+    `the floor, a bare undici Pool reading the same stream (its clock also at onConnect, the first content found by a string search; ${int(floor.all.measured)} items): measured − ${TTFT_MS} ms p50 ${ms(floor.all.p50)}, p90 ${ms(floor.all.p90)}, p99 ${ms(floor.all.p99)} (max ${ms(floor.all.max)}); its own error p50 ${ms(floor.net.p50)}, p90 ${ms(floor.net.p90)}, p99 ${ms(floor.net.p99)} (max ${ms(floor.net.max)})`,
+    `an idle 1 ms timer in this process (${IDLE_MS / 1000} s, nothing else to do): late p50 ${ms(result.idle.p50)}, p99 ${ms(result.idle.p99)}, max ${ms(result.idle.max)}: how long this machine may take to run a process that has work`,
     '',
   ].join('\n');
 }
@@ -219,8 +267,8 @@ export function formatInference(result: InferenceResult): string {
 export const INFERENCE_USAGE = `Usage: bench:inference [--requests N] [--concurrency N] [--rounds N] [--ttft-items N] [--ttft-concurrency N] [--no-fetch] [--quick]
 
   --requests N          requests (items) timed per phase, after a warm-up of a tenth (default ${int(DEFAULTS.requests)})
-  --rounds N            interleaved rounds (b), (c) and (d) are timed in (default ${DEFAULTS.rounds})
-  --concurrency N       connections and requests in flight in phases (a)-(d) (default ${DEFAULTS.concurrency})
+  --rounds N            interleaved rounds (b) to (f) are timed in (default ${DEFAULTS.rounds})
+  --concurrency N       connections and requests in flight in phases (a)-(f) (default ${DEFAULTS.concurrency})
   --ttft-items N        items of the TTFT phase (default ${DEFAULTS.ttftItems})
   --ttft-concurrency N  concurrency of the TTFT phase (default ${DEFAULTS.ttftConcurrency})
   --no-fetch            skip timing the global fetch (it runs a fifth of --requests)

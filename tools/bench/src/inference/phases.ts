@@ -11,7 +11,7 @@ import jsonl from '@vhb/dataset-jsonl';
 import { executeRun, type PredictionRecord, type RunEvent, type RunSpec } from '@vhb/sdk';
 import vqa from '@vhb/task-vqa';
 import autocannon from 'autocannon';
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 
 /** The model name every request carries (the test engine's default model, and the gateway's name for it). */
 export const MODEL = 'test-model';
@@ -20,13 +20,14 @@ export const QUESTION = 'What is the total?';
 /** Generation settings of the runner, so its body carries `max_tokens` as the others do. */
 const MAX_TOKENS = 16;
 
-/** The request body, exactly as the OpenAI adapter builds it for a dataset item with {@link QUESTION}. */
-export function requestBody(stream = false): string {
+/** The request body, exactly as the OpenAI adapter builds it for a dataset item with `question` ({@link QUESTION} by default). */
+export function requestBody(stream = false, question = QUESTION): string {
   return JSON.stringify({
     model: MODEL,
-    messages: [{ role: 'user', content: [{ type: 'text', text: QUESTION }] }],
+    messages: [{ role: 'user', content: [{ type: 'text', text: question }] }],
     max_tokens: MAX_TOKENS,
     stream,
+    ...(stream ? { stream_options: { include_usage: true } } : {}),
   });
 }
 
@@ -262,4 +263,95 @@ export async function runnerPhase(options: {
   const records = options.keepRecords ? lines.map((line) => JSON.parse(line) as PredictionRecord) : [];
   const seconds = (last - started) / 1000;
   return { ...result(options.items - failed, seconds, failed, cpu), lines: lines.length, items: options.items, records };
+}
+
+/** The question of request `i` of the bare client's TTFT phase: numbered apart from the runner's, so the engine's log tells them apart. */
+export const poolQuestionOf = (i: number): string => `${QUESTION} (#pool-${i})`;
+
+/** A non-empty `content` in an SSE chunk of the answer (the role chunk carries `"content":""`). */
+const CONTENT = /"content":"[^"]/;
+
+/**
+ * One streamed request of the bare client: the clock starts at `onConnect`, as the runner's does,
+ * and stops at the first body chunk holding non-empty content, found by a string search — no SSE
+ * parsing, no JSON, no record.
+ */
+class FirstContentCall implements Dispatcher.DispatchHandler {
+  #start = 0;
+  #ttftMs: number | null = null;
+  #status = 0;
+
+  constructor(private readonly settle: (ttftMs: number | null, error?: Error) => void) {}
+
+  onConnect(): void {
+    this.#start = performance.now();
+  }
+
+  onHeaders(status: number): boolean {
+    this.#status = status;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.#ttftMs === null && CONTENT.test(chunk.toString('latin1'))) this.#ttftMs = performance.now() - this.#start;
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.#status === 200) this.settle(this.#ttftMs);
+    else this.settle(null, new Error(`HTTP ${this.#status}`));
+  }
+
+  onError(error: Error): void {
+    this.settle(null, error);
+  }
+}
+
+/**
+ * The TTFT floor: a bare undici Pool streaming `items` requests, `concurrency` in flight, each
+ * with its own question ({@link poolQuestionOf}, numbered from `from`); the TTFT of each, by question.
+ */
+export async function poolTtftPhase(baseUrl: string, from: number, items: number, concurrency: number): Promise<Map<string, number>> {
+  const url = new URL(`${baseUrl}/chat/completions`);
+  const pool = new Pool(url.origin, { connections: concurrency });
+  const headers = ['content-type', 'application/json', 'accept', 'text/event-stream'];
+  const measured = new Map<string, number>();
+  let next = from;
+  const call = () =>
+    new Promise<boolean>((resolve) => {
+      const question = poolQuestionOf(next);
+      next += 1;
+      const body = requestBody(true, question);
+      pool.dispatch(
+        { path: url.pathname, method: 'POST', headers, body },
+        new FirstContentCall((ttftMs, error) => {
+          if (ttftMs !== null) measured.set(question, ttftMs);
+          resolve(error === undefined && ttftMs !== null);
+        }),
+      );
+    });
+  try {
+    await drive(items, concurrency, call);
+  } finally {
+    await pool.close();
+  }
+  return measured;
+}
+
+/** How late a 1 ms interval timer fires in this process, idle otherwise, over `ms`: the machine's own scheduling delay. */
+export async function idleTimerLateness(ms: number): Promise<number[]> {
+  const late: number[] = [];
+  let last = performance.now();
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const now = performance.now();
+      late.push(now - last - 1);
+      last = now;
+    }, 1);
+    setTimeout(() => {
+      clearInterval(timer);
+      resolve();
+    }, ms);
+  });
+  return late;
 }

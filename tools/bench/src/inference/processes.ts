@@ -1,6 +1,7 @@
 /**
  * The servers of `bench:inference`, each in its own Node process as in real use: the test engine
- * (its bin, which records nothing) and the gateway (a small script calling `createGateway`).
+ * (its bin, which records nothing), the gateway (a small script calling `createGateway`) and a bare
+ * proxy (`node:http` + an undici Pool passing bytes on: what any gateway written in Node costs at least).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
@@ -106,4 +107,50 @@ export async function startGatewayProcess(work: string, engineUrl: string, model
   const env = { ...process.env };
   delete env.VHB_GATEWAY_API_KEYS;
   return startChild('the gateway', script, [engineUrl, model], env);
+}
+
+/**
+ * The script of the bare proxy: `node:http` in front of one undici Pool to the engine. Each request's
+ * body goes to the engine as it came, and the engine's answer comes back with its status and content
+ * type; nothing is parsed, checked, timed, logged or counted. It is the floor of any gateway in Node:
+ * one read and one write per request on each side, and the HTTP parsing of both.
+ */
+function proxyScript(): string {
+  const undici = pathToFileURL(entryOf('undici')).href;
+  return `import { createServer } from 'node:http';
+import { Pool } from ${JSON.stringify(undici)};
+const engine = new URL(process.argv[2]);
+const pool = new Pool(engine.origin, { connections: 64 });
+const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+const server = createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (chunk) => chunks.push(chunk));
+  req.on('end', () => {
+    const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    pool.request({ path: req.url, method: 'POST', headers, body }).then(
+      async (answer) => {
+        const bytes = Buffer.from(await answer.body.arrayBuffer());
+        res.writeHead(answer.statusCode, { 'content-type': answer.headers['content-type'] ?? 'application/json', 'content-length': bytes.length });
+        res.end(bytes);
+      },
+      (error) => {
+        res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end(String(error));
+      },
+    );
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log('proxy listening on http://127.0.0.1:' + server.address().port + '/v1'));
+process.once('SIGTERM', () => {
+  server.close(() => pool.close().then(() => process.exit(0)));
+  server.closeAllConnections();
+});
+`;
+}
+
+/** The bare proxy ({@link proxyScript}) in its own process, in front of the engine at `engineUrl`. */
+export async function startProxyProcess(work: string, engineUrl: string): Promise<ServerProcess> {
+  const script = join(work, 'proxy-child.mjs');
+  await writeFile(script, proxyScript());
+  return startChild('the bare proxy', script, [engineUrl]);
 }

@@ -27,7 +27,7 @@ export type TtftResult = TtftStats & {
 };
 
 /** Percentiles, min and max of `errors` (ms). */
-function stats(errors: number[]): TtftStats {
+export function stats(errors: number[]): TtftStats {
   const [p50, p90, p99] = errors.length === 0 ? [Number.NaN, Number.NaN, Number.NaN] : (percentiles(errors, [50, 90, 99]) as number[]);
   return {
     measured: errors.length,
@@ -73,6 +73,24 @@ export function ttftStats(run: RunnerResult, concurrency: number, late: Map<stri
     engineLate: stats(matched.map((m) => m.lateMs)),
     net: stats(matched.map((m) => m.net)),
   };
+}
+
+/** The bare client's TTFT phase, as the runner's is reported: measured − the delay, and net of the engine's lateness. */
+export interface TtftFloor {
+  all: TtftStats;
+  net: TtftStats;
+}
+
+/** {@link TtftFloor} of the bare client's TTFT per question, matched to the engine's lateness by question. */
+export function ttftFloor(measured: Map<string, number>, late: Map<string, number>): TtftFloor {
+  const all: number[] = [];
+  const net: number[] = [];
+  for (const [question, ttftMs] of measured) {
+    all.push(ttftMs - TTFT_MS);
+    const lateMs = late.get(question);
+    if (lateMs !== undefined) net.push(ttftMs - TTFT_MS - lateMs);
+  }
+  return { all: stats(all), net: stats(net) };
 }
 
 /** One phase's results over its rounds: counts and seconds summed, CPU per request weighted by requests. */
