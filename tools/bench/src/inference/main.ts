@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 /**
  * `bench:inference`: requests per second at concurrency 64 against the test engine answering at
  * once, in one run: (a) autocannon, (b) a bare undici Pool (the baseline), (c) the runner
@@ -8,9 +11,7 @@
  * with a bare Pool's TTFT and an idle timer's lateness as the floor the machine sets.
  * The engine, the gateway and the proxy run in their own processes, as in real use.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { parseBenchArgs } from '../bench-args.js';
 import {
   autocannonPhase,
   cpuMeter,
@@ -281,40 +282,30 @@ export async function inferenceMain(
   stdout: { write(text: string): unknown } = process.stdout,
   stderr: { write(text: string): unknown } = process.stderr,
 ): Promise<number> {
-  const options: InferenceOptions = { ...DEFAULTS };
-  const numeric = {
-    '--requests': 'requests',
-    '--concurrency': 'concurrency',
-    '--ttft-items': 'ttftItems',
-    '--ttft-concurrency': 'ttftConcurrency',
-    '--rounds': 'rounds',
-  } as const;
-  const explicit = new Set<string>();
-  let quick = false;
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i] as string;
-    const value = args[i + 1];
-    if (arg === '--help' || arg === '-h') {
-      stdout.write(INFERENCE_USAGE);
-      return 0;
-    }
-    if (arg in numeric && value !== undefined && /^[1-9]\d*$/.test(value)) {
-      const key = numeric[arg as keyof typeof numeric];
-      options[key] = Number(value);
-      explicit.add(key);
-      i += 1;
-    } else if (arg === '--no-fetch') options.fetch = false;
-    else if (arg === '--quick') quick = true;
-    else {
-      stderr.write(`bench:inference: bad argument ${JSON.stringify(arg)}\n${INFERENCE_USAGE}`);
-      return 2;
-    }
-  }
-  if (quick) {
-    for (const [key, value] of Object.entries(QUICK) as [keyof InferenceOptions, never][]) {
-      if (!explicit.has(key)) options[key] = value;
-    }
-  }
+  const options = parseBenchArgs(
+    args,
+    {
+      name: 'bench:inference',
+      usage: INFERENCE_USAGE,
+      defaults: DEFAULTS,
+      quick: QUICK,
+      numeric: {
+        '--requests': 'requests',
+        '--concurrency': 'concurrency',
+        '--ttft-items': 'ttftItems',
+        '--ttft-concurrency': 'ttftConcurrency',
+        '--rounds': 'rounds',
+      },
+      other: (arg, _value, options) => {
+        if (arg !== '--no-fetch') return 0;
+        options.fetch = false;
+        return 1;
+      },
+    },
+    stdout,
+    stderr,
+  );
+  if (typeof options === 'number') return options;
   stdout.write(formatInference(await runInferenceBench(options)));
   return 0;
 }

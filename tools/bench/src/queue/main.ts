@@ -1,4 +1,9 @@
 #!/usr/bin/env node
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadProjectConfig, PluginHost, RegistryManager } from '@vhb/core';
+import { type ExperimentResult, planExperiment, runOnQueue } from '@vhb/runner';
 /**
  * `bench:queue`: how throughput scales with queue workers (`vhb run --queue` / `vhb worker`). Each
  * worker process drives its own simulated GPU (`gpu.ts`: a fixed service time per request, a few
@@ -6,11 +11,7 @@
  * the machine's cores. The same plan size runs with 1 worker, then with 4, in one invocation; the
  * ratio is the figure (goal ≥ 3.5×).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { loadProjectConfig, PluginHost, RegistryManager } from '@vhb/core';
-import { type ExperimentResult, planExperiment, runOnQueue } from '@vhb/runner';
+import { parseBenchArgs } from '../bench-args.js';
 import { type SimulatedGpu, startSimulatedGpu } from './gpu.js';
 import { type Child, processCpu, REDIS_SERVER, startRedis, startWorker, writeProject } from './setup.js';
 
@@ -224,36 +225,24 @@ export async function queueMain(
   stdout: { write(text: string): unknown } = process.stdout,
   stderr: { write(text: string): unknown } = process.stderr,
 ): Promise<number> {
-  const options: QueueBenchOptions = { ...DEFAULTS };
-  const numeric = { '--runs': 'runs', '--items': 'items', '--service-ms': 'serviceMs', '--slots': 'slots' } as const;
-  const explicit = new Set<string>();
-  let quick = false;
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i] as string;
-    const value = args[i + 1];
-    if (arg === '--help' || arg === '-h') {
-      stdout.write(QUEUE_USAGE);
-      return 0;
-    }
-    if (arg in numeric && value !== undefined && /^[1-9]\d*$/.test(value)) {
-      const key = numeric[arg as keyof typeof numeric];
-      options[key] = Number(value);
-      explicit.add(key);
-      i += 1;
-    } else if (arg === '--workers' && value !== undefined && /^[1-9]\d*(,[1-9]\d*)+$/.test(value)) {
-      options.workers = value.split(',').map(Number);
-      i += 1;
-    } else if (arg === '--quick') quick = true;
-    else {
-      stderr.write(`bench:queue: bad argument ${JSON.stringify(arg)}\n${QUEUE_USAGE}`);
-      return 2;
-    }
-  }
-  if (quick) {
-    for (const [key, value] of Object.entries(QUICK) as [keyof QueueBenchOptions, never][]) {
-      if (!explicit.has(key)) options[key] = value;
-    }
-  }
+  const options = parseBenchArgs(
+    args,
+    {
+      name: 'bench:queue',
+      usage: QUEUE_USAGE,
+      defaults: DEFAULTS,
+      quick: QUICK,
+      numeric: { '--runs': 'runs', '--items': 'items', '--service-ms': 'serviceMs', '--slots': 'slots' },
+      other: (arg, value, options) => {
+        if (arg !== '--workers' || value === undefined || !/^[1-9]\d*(,[1-9]\d*)+$/.test(value)) return 0;
+        options.workers = value.split(',').map(Number);
+        return 2;
+      },
+    },
+    stdout,
+    stderr,
+  );
+  if (typeof options === 'number') return options;
   if (!REDIS_SERVER) {
     stderr.write('bench:queue: redis-server is not installed (apt-get install redis-server)\n');
     return 2;
