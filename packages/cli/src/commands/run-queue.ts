@@ -2,11 +2,9 @@ import { type Plan, type QueueNotice, resolveTrackerUrl, runOnQueue } from '@vhb
 import { isVhbError } from '@vhb/sdk';
 import { EXIT } from '../exit-codes.js';
 import type { Project } from '../project.js';
-import { interruptible } from '../ui/interrupt.js';
 import { type Output, paint, printError } from '../ui/output.js';
-import { Progress } from '../ui/progress.js';
-import { summaryLines } from '../ui/summary.js';
 import type { RunOptions } from './run.js';
+import { watchPlan } from './watch-plan.js';
 
 /** The enqueuer's lines besides the runs' progress: where the runs went, which worker took each, what went wrong. */
 function noticePrinter(output: Output, root: string): (notice: QueueNotice) => void {
@@ -48,40 +46,31 @@ export async function runOnQueueCommand(
   options: RunOptions & { queue: string },
   output: Output,
 ): Promise<number> {
-  const progress = new Progress(
-    output,
-    plan.runs.map((r) => r.name),
-  );
-  const interrupt = interruptible(
-    output,
-    'stopped waiting — the runs stay queued and the workers go on; run the same command to watch them again',
-  );
   try {
-    const result = await runOnQueue({
-      registry: project.registry,
-      host: project.host,
+    return await watchPlan(
+      output,
       plan,
-      planRef,
-      config: project.config,
-      url: options.queue,
-      onEvent: progress.handle,
-      onNotice: noticePrinter(output, project.config.root),
-      signal: interrupt.signal,
-      fresh: options.fresh,
-      updatePlugins: options.update,
-      tracker: resolveTrackerUrl(options.tracker, { cwd: options.cwd }),
-    });
-    progress.stop();
-    for (const line of summaryLines(result.outcomes, options.cwd)) output.out(line);
-    if (result.interrupted) return 130;
-    return result.outcomes.some((o) => o.status === 'failed') ? EXIT.runFailed : EXIT.ok;
+      options.cwd,
+      'stopped waiting — the runs stay queued and the workers go on; run the same command to watch them again',
+      ({ onEvent, signal }) =>
+        runOnQueue({
+          registry: project.registry,
+          host: project.host,
+          plan,
+          planRef,
+          config: project.config,
+          url: options.queue,
+          onEvent,
+          onNotice: noticePrinter(output, project.config.root),
+          signal,
+          fresh: options.fresh,
+          updatePlugins: options.update,
+          tracker: resolveTrackerUrl(options.tracker, { cwd: options.cwd }),
+        }),
+    );
   } catch (error) {
     if (!isVhbError(error) || error.code !== 'VHB_E_QUEUE_URL') throw error;
-    progress.stop();
     printError(output, error);
     return EXIT.invalidInput;
-  } finally {
-    progress.stop();
-    interrupt.dispose();
   }
 }

@@ -3,12 +3,10 @@ import { planExperiment, resolveTrackerUrl, runExperiment } from '@vhb/runner';
 import { EXIT } from '../exit-codes.js';
 import { openProject } from '../project.js';
 import { printDiagnostics } from '../ui/diagnostics.js';
-import { interruptible } from '../ui/interrupt.js';
 import type { Output } from '../ui/output.js';
-import { Progress } from '../ui/progress.js';
-import { summaryLines } from '../ui/summary.js';
 import { VERSION } from '../version.js';
 import { runOnQueueCommand } from './run-queue.js';
+import { watchPlan } from './watch-plan.js';
 
 export const DEFAULT_PLAN = 'demo';
 
@@ -35,31 +33,21 @@ export async function runCommand(planArg: string | undefined, options: RunOption
     `VLMHyperBench ${VERSION} · plan ${plan.name} (${isAbsolute(plan.file) ? relative(options.cwd, plan.file) : plan.file}) · RUN_MODE=${project.config.runMode}`,
   );
   if (options.queue) return runOnQueueCommand(project, plan, planName, { ...options, queue: options.queue }, output);
-  const progress = new Progress(
+  return watchPlan(
     output,
-    plan.runs.map((r) => r.name),
-  );
-  const interrupt = interruptible(
-    output,
+    plan,
+    options.cwd,
     'stopping after the items in flight — answers so far are saved; run the same command to continue',
+    ({ onEvent, signal }) =>
+      runExperiment({
+        registry: project.registry,
+        host: project.host,
+        plan,
+        onEvent,
+        signal,
+        fresh: options.fresh,
+        updatePlugins: options.update,
+        tracker: resolveTrackerUrl(options.tracker, { cwd: options.cwd }),
+      }),
   );
-  try {
-    const result = await runExperiment({
-      registry: project.registry,
-      host: project.host,
-      plan,
-      onEvent: progress.handle,
-      signal: interrupt.signal,
-      fresh: options.fresh,
-      updatePlugins: options.update,
-      tracker: resolveTrackerUrl(options.tracker, { cwd: options.cwd }),
-    });
-    progress.stop();
-    for (const line of summaryLines(result.outcomes, options.cwd)) output.out(line);
-    if (interrupt.signal.aborted) return 130;
-    return result.outcomes.some((o) => o.status === 'failed') ? EXIT.runFailed : EXIT.ok;
-  } finally {
-    progress.stop();
-    interrupt.dispose();
-  }
 }
