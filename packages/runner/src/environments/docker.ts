@@ -7,9 +7,9 @@ import { dockerode } from '../lazy-modules.js';
 import type { EnvManager, Mount, RunRequest, RunResult, SetupRequest, SetupResult } from './contract.js';
 import { type ContainerSpec, containerCreateOptions, type DockerNetwork, describeContainer } from './docker-options.js';
 import { environmentError } from './environment-errors.js';
-import { forEachLine, LineTail } from './lines.js';
-import { npmInstallArgs, PLUGIN_FOLDER_MANIFEST } from './local.js';
+import { forEachLine } from './lines.js';
 import { secretMasker } from './mask.js';
+import { npmInstall, PLUGIN_FOLDER_MANIFEST } from './npm-install.js';
 
 export interface DockerEnvOptions {
   /** Image every container starts from; it must hold `node` and `npm`. Pulled when the docker host lacks it. */
@@ -82,27 +82,22 @@ export class DockerEnvManager implements EnvManager {
     this.pluginFolder = folder;
     await writeFile(join(folder, 'package.json'), PLUGIN_FOLDER_MANIFEST);
     if (request.packages.length === 0) return { pluginDir: this.pluginDir };
-    const tail = new LineTail();
     const network = this.network();
-    const exitCode = await this.runContainer({
-      command: ['npm', ...npmInstallArgs(request.packages, request.registry)],
-      cwd: this.pluginDir,
-      env: { npm_config_cache: `${this.pluginDir}/.npm-cache` },
-      mounts: [{ source: folder, target: this.pluginDir }],
-      network: network === 'none' ? 'host' : network,
-      signal: request.signal,
-      onLog: (line, stream) => {
-        tail.push(line);
-        request.onLog?.(line, stream);
-      },
-    });
-    if (exitCode !== 0) {
-      throw environmentError(
-        'VHB_E_ENV_SETUP',
-        `npm install ${request.packages.join(' ')} in image ${this.options.image} failed (exit ${exitCode}):\n${tail}`,
-        'check that the packages are published at those versions to the registry, that the container reaches it, and that the image has npm',
-      );
-    }
+    await npmInstall(
+      request,
+      ` in image ${this.options.image}`,
+      'that the container reaches it, and that the image has npm',
+      (command, onLog) =>
+        this.runContainer({
+          command,
+          cwd: this.pluginDir,
+          env: { npm_config_cache: `${this.pluginDir}/.npm-cache` },
+          mounts: [{ source: folder, target: this.pluginDir }],
+          network: network === 'none' ? 'host' : network,
+          signal: request.signal,
+          onLog,
+        }),
+    );
     return { pluginDir: this.pluginDir };
   }
 

@@ -4,8 +4,9 @@ import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EnvManager, RunRequest, RunResult, SetupRequest, SetupResult } from './contract.js';
 import { environmentError } from './environment-errors.js';
-import { forEachLine, LineTail } from './lines.js';
+import { forEachLine } from './lines.js';
 import { secretMasker } from './mask.js';
+import { npmInstall, PLUGIN_FOLDER_MANIFEST } from './npm-install.js';
 
 export interface LocalEnvOptions {
   /** Folder the plugin folders are made in; default: the system's temporary folder. */
@@ -18,26 +19,6 @@ export interface LocalEnvOptions {
 
 interface SpawnRequest extends Omit<RunRequest, 'mounts'> {
   mask: (text: string) => string;
-}
-
-/** The package.json of a plugin folder, so npm installs there and never walks up into someone's project. */
-export const PLUGIN_FOLDER_MANIFEST = `${JSON.stringify(
-  { name: 'vhb-environment', version: '0.0.0', private: true, description: 'Plugins installed by a VLMHyperBench environment' },
-  null,
-  2,
-)}\n`;
-
-/** The npm arguments that install `packages` (production dependencies only) from `registry`. */
-export function npmInstallArgs(packages: readonly string[], registry: string | undefined): string[] {
-  return [
-    'install',
-    ...packages,
-    '--omit=dev',
-    '--no-audit',
-    '--no-fund',
-    '--no-update-notifier',
-    ...(registry ? ['--registry', `${registry.replace(/\/+$/, '')}/`] : []),
-  ];
 }
 
 /**
@@ -57,24 +38,9 @@ export class LocalEnvManager implements EnvManager {
     this.folders.push(pluginDir);
     await writeFile(join(pluginDir, 'package.json'), PLUGIN_FOLDER_MANIFEST);
     if (request.packages.length === 0) return { pluginDir };
-    const tail = new LineTail();
-    const exitCode = await this.spawn({
-      command: ['npm', ...npmInstallArgs(request.packages, request.registry)],
-      cwd: pluginDir,
-      signal: request.signal,
-      mask: secretMasker([]),
-      onLog: (line, stream) => {
-        tail.push(line);
-        request.onLog?.(line, stream);
-      },
-    });
-    if (exitCode !== 0) {
-      throw environmentError(
-        'VHB_E_ENV_SETUP',
-        `npm install ${request.packages.join(' ')} failed (exit ${exitCode}):\n${tail}`,
-        'check that the packages are published at those versions to the registry, and that the registry is reachable',
-      );
-    }
+    await npmInstall(request, '', 'and that the registry is reachable', (command, onLog) =>
+      this.spawn({ command, cwd: pluginDir, signal: request.signal, mask: secretMasker([]), onLog }),
+    );
     return { pluginDir };
   }
 
