@@ -2,24 +2,13 @@ import { cpus, loadavg } from 'node:os';
 import { type BenchResult, TOLERANCE } from './bench.js';
 import type { MetricName } from './ours.js';
 import { RSS_LIMIT_BYTES, type StreamResult } from './stream.js';
+import { tableLines } from './text-table.js';
 
 /** The speed-up the issue asks for, ours over the Python reference. */
 export const GOAL: Partial<Record<MetricName, number>> = { anls: 50, cer: 50 };
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const rate = (n: number) => (n >= 100 ? int(n) : n.toPrecision(3));
-
-function table(rows: string[][]): string {
-  const widths = (rows[0] as string[]).map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, c) => cell.padEnd(widths[c] as number))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
 
 /** Node, Python, CPU and load, so figures from different machines are not compared blindly. */
 export function environment(python: string | null | undefined): string {
@@ -72,7 +61,7 @@ export function formatBench(result: BenchResult): string {
       verdict,
     ]);
   }
-  lines.push(table(speed));
+  lines.push(tableLines(speed).join('\n'));
   if (result.metrics.some((m) => m.python?.subset)) {
     lines.push(
       'A subset is a seeded uniform random sample of the same pairs: Python items/s is measured on it and',
@@ -97,7 +86,7 @@ export function formatBench(result: BenchResult): string {
         agree.push([m.id, int(a.items), 'edit counts', sdi(ours), sdi(python), same ? '0' : 'differ']);
       }
     }
-    lines.push(table(agree));
+    lines.push(tableLines(agree).join('\n'));
     const mismatches = result.metrics.flatMap((m) => (m.agreement?.mismatches ?? []).map((text) => `${m.id} ${text}`));
     lines.push(mismatches.length === 0 ? '✔ ours and Python agree' : `✖ MISMATCH between ours and Python:\n  ${mismatches.join('\n  ')}`);
   }
@@ -120,7 +109,7 @@ export function formatStream(result: StreamResult): string {
     const check = m.check.ok ? 'equal' : `DIFFER: ${m.check.running} vs ${m.check.aggregate}`;
     rows.push([m.id, String(m.aggregate), String(m.mean), check]);
   }
-  lines.push(table(rows), '');
+  lines.push(tableLines(rows).join('\n'), '');
   const under = result.peakRssBytes < RSS_LIMIT_BYTES;
   lines.push(
     `peak RSS ${mb(result.peakRssBytes)} MB (process.resourceUsage().maxRSS), limit ${mb(RSS_LIMIT_BYTES)} MB: ${under ? '✔ under' : '✖ OVER'}`,

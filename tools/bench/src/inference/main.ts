@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
  * The engine, the gateway and the proxy run in their own processes, as in real use.
  */
 import { parseBenchArgs } from '../bench-args.js';
+import { tableLines } from '../text-table.js';
 import {
   autocannonPhase,
   cpuMeter,
@@ -165,17 +166,6 @@ const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const pct = (n: number): string => `${(n * 100).toFixed(1)}%`;
 const ms = (n: number): string => `${n >= 0 ? '+' : ''}${n.toFixed(2)} ms`;
 
-/** Aligns rows of cells into columns two spaces apart. */
-function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
-  return rows.map((row) =>
-    row
-      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] as number)))
-      .join('  ')
-      .trimEnd(),
-  );
-}
-
 /** The report: each phase's rate, the ratios against the Pool baseline, the goals, the TTFT error. */
 export function formatInference(result: InferenceResult): string {
   const { options, pool } = result;
@@ -251,7 +241,7 @@ export function formatInference(result: InferenceResult): string {
     'CPU µs/req: CPU time per request of each process in the timed part, client / gateway (the proxy in (f)) / engine (less sensitive to other load than req/s)',
     'references for (d): (e) the cheapest client through the gateway, (f) the same through a bare proxy (node:http + an undici Pool passing bytes on; nothing parsed, checked, timed or logged)',
     '',
-    ...table(rows),
+    ...tableLines(rows),
     `gateway ceiling: (d) asks for ≥ ${Math.round(GOALS.gateway * 100)}% of (b); the bare proxy (f) is ${pct(ceiling)} of (b)${ceiling < GOALS.gateway ? ': below the goal, so on this machine even a gateway doing no more than pass bytes on misses it' : ''}. (d) is ${pct(result.gateway.rate / result.proxy.rate)} of (f), (e) ${pct(result.poolGateway.rate / result.proxy.rate)}`,
     '',
     `TTFT accuracy: engine delay ${TTFT_MS} ms, runner streaming at concurrency ${options.ttftConcurrency}, ${int(t.items)} items after an untimed warm-up, predictions.jsonl ${int(t.lines)}/${int(t.items)} lines, ${int(t.measured)} with a TTFT`,

@@ -3,7 +3,7 @@
  * (a text part, no image), not streamed, answered with a few tokens.
  */
 import { once } from 'node:events';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import openai from '@vhb/adapter-openai';
@@ -12,6 +12,7 @@ import { executeRun, type PredictionRecord, type RunEvent, type RunSpec } from '
 import vqa from '@vhb/task-vqa';
 import autocannon from 'autocannon';
 import { type Dispatcher, Pool } from 'undici';
+import { processCpu } from '../proc-cpu.js';
 
 /** The model name every request carries (the test engine's default model, and the gateway's name for it). */
 export const MODEL = 'test-model';
@@ -39,23 +40,11 @@ export interface CpuMeter {
   stop(requests: number): Record<string, number | null>;
 }
 
-/** CPU time (user + system) of a process from /proc/<pid>/stat, in µs; null where there is no /proc (not Linux). */
-function procCpu(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14 and 15 of stat (utime, stime), in clock ticks (USER_HZ, 100 on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
-  } catch {
-    return null;
-  }
-}
-
 /** A meter of this process (process.cpuUsage) and of the server processes named in `servers`. */
 export function cpuMeter(servers: Record<string, number>): CpuMeter {
   let client = process.cpuUsage();
   let others: Record<string, number | null> = {};
-  const read = () => Object.fromEntries(Object.entries(servers).map(([name, pid]) => [name, procCpu(pid)]));
+  const read = () => Object.fromEntries(Object.entries(servers).map(([name, pid]) => [name, processCpu(pid)]));
   return {
     start() {
       others = read();

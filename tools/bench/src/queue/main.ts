@@ -12,8 +12,10 @@ import { type ExperimentResult, planExperiment, runOnQueue } from '@vhb/runner';
  * ratio is the figure (goal ≥ 3.5×).
  */
 import { parseBenchArgs } from '../bench-args.js';
+import { processCpu } from '../proc-cpu.js';
+import { tableLines } from '../text-table.js';
 import { type SimulatedGpu, startSimulatedGpu } from './gpu.js';
-import { type Child, processCpu, REDIS_SERVER, startRedis, startWorker, writeProject } from './setup.js';
+import { type Child, REDIS_SERVER, startRedis, startWorker, writeProject } from './setup.js';
 
 /** The issue's goal: 4 workers give at least this many times the items per second of 1. */
 export const GOAL = 3.5;
@@ -146,17 +148,6 @@ export async function runQueueBench(options: QueueBenchOptions): Promise<QueueBe
   }
 }
 
-/** Aligns rows of cells into columns two spaces apart. */
-function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
-  return rows.map((row) =>
-    row
-      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] as number)))
-      .join('  ')
-      .trimEnd(),
-  );
-}
-
 /** The report: items per second per worker count, against the GPUs' bound and the first count. */
 export function formatQueue(result: QueueBenchResult): string {
   const { options, phases } = result;
@@ -198,7 +189,7 @@ export function formatQueue(result: QueueBenchResult): string {
     'timed: from the runs being queued to the last outcome at the enqueuer (workers warm: an untimed plan ran first)',
     'CPU µs/item: CPU time per item in the timed part of the workers together / Redis / this process (the enqueuer and the simulated GPUs)',
     '',
-    ...table(rows),
+    ...tableLines(rows),
     '',
     `requests answered / items: ${sent}; at most ${peak} requests in service on a GPU at once (slots: ${options.slots})`,
     ...problems,
