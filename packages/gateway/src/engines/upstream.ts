@@ -1,18 +1,9 @@
-import { SseParser } from '@vhb/sdk/openai';
+import { rawHeader, SseParser } from '@vhb/sdk/openai';
 import type { Dispatcher } from 'undici';
 import { Pool } from 'undici';
 import { GatewayError } from '../errors.js';
 import type { CallCancel } from './cancel.js';
 import { EventQueue } from './event-queue.js';
-
-/** The value of header `name` (lower case) in undici's raw [name, value, ...] list. */
-function headerOf(raw: Buffer[], name: string): string | undefined {
-  for (let i = 0; i < raw.length; i += 2) {
-    const key = raw[i] as Buffer;
-    if (key.length === name.length && key.toString('latin1').toLowerCase() === name) return (raw[i + 1] as Buffer).toString('latin1');
-  }
-  return undefined;
-}
 
 /**
  * One POST to the engine as an undici dispatch handler: no body stream and no AbortSignal per
@@ -50,7 +41,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
 
   onHeaders(status: number, raw: Buffer[]): boolean {
     this.#status = status;
-    if (status < 200 || status >= 300) this.#retryAfter = headerOf(raw, 'retry-after');
+    if (status < 200 || status >= 300) this.#retryAfter = rawHeader(raw, 'retry-after');
     else if (this.mode === 'events') {
       const events = new EventQueue();
       this.#events = events;

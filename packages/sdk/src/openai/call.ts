@@ -2,19 +2,11 @@ import type { Dispatcher } from 'undici';
 import type { GenerationRequest, GenerationResult } from '../data.js';
 import { isVhbError } from '../errors.js';
 import { adapterError, httpHint, httpRetry, mask, masked, snippet } from './errors.js';
+import { rawHeader } from './raw-header.js';
 import { CompletionStream, parseCompletion } from './reply.js';
 import type { SessionShared } from './session.js';
 import { SseParser } from './sse.js';
 import { timingOf } from './timing.js';
-
-/** The value of header `name` (lower case) in undici's raw [name, value, ...] list. */
-function headerOf(raw: Buffer[], name: string): string | undefined {
-  for (let i = 0; i < raw.length; i += 2) {
-    const key = raw[i] as Buffer;
-    if (key.length === name.length && key.toString('latin1').toLowerCase() === name) return (raw[i + 1] as Buffer).toString('latin1');
-  }
-  return undefined;
-}
 
 /**
  * One chat completion request, as an undici dispatch handler. undici's own clients speak this
@@ -107,11 +99,11 @@ export class ChatCall implements Dispatcher.DispatchHandler {
   onHeaders(status: number, raw: Buffer[]): boolean {
     this.#status = status;
     if (status < 200 || status >= 300) {
-      this.#retryAfter = headerOf(raw, 'retry-after');
+      this.#retryAfter = rawHeader(raw, 'retry-after');
       return true;
     }
     // Some servers ignore `stream: true` and answer with plain JSON: read what was actually sent.
-    if (this.#shared.config.stream && !(headerOf(raw, 'content-type') ?? '').includes('application/json')) {
+    if (this.#shared.config.stream && !(rawHeader(raw, 'content-type') ?? '').includes('application/json')) {
       const stream = new CompletionStream(this.#shared.config.endpoint.url, () => performance.now() - this.#start);
       this.#stream = stream;
       this.#sse = new SseParser((data) => stream.data(data));

@@ -7,6 +7,7 @@ export { endpointOf, endpointProblem, noEndpoint, parseEndpoint, requireEndpoint
 export type { OpenAIErrorCode } from './errors.js';
 export { mask, openaiErrorCodes } from './errors.js';
 export { IMAGE_MIME_TYPES, imageDataUrl, mimeOf } from './image.js';
+export { rawHeader } from './raw-header.js';
 export type { Reply, Usage } from './reply.js';
 export { CompletionStream, parseCompletion, readCompletionStream } from './reply.js';
 export type { ChatSessionConfig } from './session.js';
