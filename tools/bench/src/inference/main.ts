@@ -142,6 +142,8 @@ export async function runInferenceBench(options: InferenceOptions): Promise<Infe
     await poolTtftPhase(slow.baseUrl, 0, ttftWarm, options.ttftConcurrency);
     const floor = await poolTtftPhase(slow.baseUrl, ttftWarm, options.ttftItems, options.ttftConcurrency);
     const idle = stats(await idleTimerLateness(IDLE_MS));
+    // Read after the idle wait: by then the engine's last log lines have come through its pipe.
+    const late = lateness(slow.output());
     return {
       options,
       autocannon: a,
@@ -151,8 +153,8 @@ export async function runInferenceBench(options: InferenceOptions): Promise<Infe
       gateway: mergePhases(d),
       poolGateway: mergePhases(e),
       proxy: mergePhases(f),
-      ttft: ttftStats(t, options.ttftConcurrency, lateness(slow.output())),
-      ttftFloor: ttftFloor(floor, lateness(slow.output())),
+      ttft: ttftStats(t, options.ttftConcurrency, late),
+      ttftFloor: ttftFloor(floor, late),
       idle,
       load: [start, loadavg()[0] as number],
     };
